@@ -1,14 +1,15 @@
 """Helpers the derivative rules of scipy.linalg's solve, inv, eigh, svd, qr, lstsq, pinv,
-lu_factor / lu_solve, eigh_tridiagonal and hessenberg call, templates/scipy_linalg_decomp.py,
-scipy_lu.py and scipy_linalg_spectral.py (run time: called by emitted code; checks.py places
-its argument checks). Takes the primal values and the cotangent or tangent a rule passes;
-gives back new arrays, or nothing for a check that passes.
+lu_factor / lu_solve, eigh_tridiagonal, hessenberg and schur call,
+templates/scipy_linalg_decomp.py, scipy_lu.py and scipy_linalg_spectral.py (run time: called
+by emitted code; checks.py places its argument checks). Takes the primal values and the
+cotangent or tangent a rule passes; gives back new arrays, or nothing for a check that
+passes.
 
-Never imports SciPy when imported (hessenberg's helpers do when called): the rule modules
-that call these helpers are loaded only once the user's code has imported scipy.linalg
-(srcdiff.rules.OPTIONAL). Each helper the emitted gradient calls has its own tangent rule
-beside the templates that use it, so forward-over-reverse code (hvp) differentiates emitted
-gradients through it.
+Never imports SciPy when imported (hessenberg's and schur's helpers do when called): the
+rule modules that call these helpers are loaded only once the user's code has imported
+scipy.linalg (srcdiff.rules.OPTIONAL). Each helper the emitted gradient calls has its own
+tangent rule beside the templates that use it, so forward-over-reverse code (hvp)
+differentiates emitted gradients through it.
 """
 import numpy
 
@@ -289,6 +290,75 @@ def check_hessenberg(a, where):
                "or move a off such a matrix", where)
 
 
+# -- schur (templates/scipy_linalg_spectral.py) ------------------------------------------
+# a = z t z^T with t upper triangular (every eigenvalue real; check_schur refuses the rest):
+# along da, with c = z^T da z and omega = z^T dz antisymmetric, dt = c + t omega - omega t
+# stays upper triangular: column j of omega below the diagonal solves
+# (t[j+1:, j+1:] - t[j, j]) omega[j+1:, j] = omega[j+1:, :j] t[:j, j] - c[j+1:, j].
+
+def schur_omega(c, t):
+    """omega = z^T dz from c = z^T da z (the block comment above): the antisymmetric matrix
+    that makes c + t omega - omega t upper triangular."""
+    import scipy.linalg
+    n = numpy.shape(t)[-1]
+    omega = numpy.zeros(numpy.shape(t), dtype=numpy.result_type(c, t))
+    for j in range(n - 1):
+        m = t[j + 1:, j + 1:] - t[j, j] * numpy.eye(n - j - 1)
+        w = scipy.linalg.solve_triangular(m, numpy.matmul(omega[j + 1:, :j], t[:j, j]) -
+                                          c[j + 1:, j])
+        omega[j + 1:, j] = w
+        omega[j, j + 1:] = -w
+    return omega
+
+
+def schur_omega_adjoint(g, t):
+    """The adjoint of schur_omega in c: schur_omega's loop run backwards."""
+    import scipy.linalg
+    n = numpy.shape(t)[-1]
+    g = numpy.array(g, dtype=numpy.result_type(g, t))
+    out = numpy.zeros(numpy.shape(t), dtype=g.dtype)
+    for j in reversed(range(n - 1)):
+        m = t[j + 1:, j + 1:] - t[j, j] * numpy.eye(n - j - 1)
+        r = scipy.linalg.solve_triangular(m, g[j + 1:, j] - g[j, j + 1:], trans=1)
+        out[j + 1:, j] = -r
+        g[j + 1:, :j] += numpy.outer(r, t[:j, j])
+    return out
+
+
+def schur_tangent(da, t, z):
+    """[dt, dz] of scipy.linalg.schur along a's tangent da."""
+    c = numpy.matmul(numpy.swapaxes(z, -1, -2), numpy.matmul(da, z))
+    omega = schur_omega(c, t)
+    return [numpy.triu(c + numpy.matmul(t, omega) - numpy.matmul(omega, t)),
+            numpy.matmul(z, omega)]
+
+
+def check_schur(a, output, sort, where):
+    """scipy.linalg.schur: the real form (output='real'), unsorted, of a matrix whose
+    eigenvalues are real and distinct (t triangular; a 2 x 2 block of a complex pair, or a
+    repeated eigenvalue, leaves z's columns free to turn within a plane: no derivative)."""
+    if output not in ("real", "r"):
+        refuse(f"srcdiff differentiates scipy.linalg.schur with output='real' only, not "
+               f"{output!r}", "leave output out", where)
+    if sort is not None:
+        refuse("srcdiff differentiates scipy.linalg.schur without sort only (sorting moves "
+               "eigenvalues across where the condition changes)", "leave sort out", where)
+    if numpy.ndim(a) != 2 or numpy.iscomplexobj(a) or numpy.shape(a)[-1] < 2:
+        return
+    import scipy.linalg
+    t = scipy.linalg.schur(a)[0]
+    w = numpy.diagonal(t)
+    gaps = numpy.where(numpy.eye(len(w), dtype=bool), numpy.inf,
+                       numpy.abs(w[:, None] - w[None, :]))
+    if numpy.any(numpy.diagonal(t, -1) != 0) or numpy.min(gaps) <= 1e-10 * max(
+            1.0, numpy.max(numpy.abs(w))):
+        refuse("srcdiff differentiates scipy.linalg.schur of a matrix whose eigenvalues are "
+               "real and distinct only (this one has a complex pair, a 2 x 2 block of t, or a "
+               "repeated eigenvalue: its Schur vectors are not unique nearby)",
+               "for a symmetric a take scipy.linalg.eigh; else differentiate its "
+               "eigenvalues (numpy.linalg.eigvals)", where)
+
+
 def linalg_checks(linalg):
     """srcdiff.runtime_scipy.argument_checks' entries of scipy.linalg: {function: (check, names
     of its arguments the check is given)}, empty before the user's code imported it."""
@@ -306,7 +376,8 @@ def linalg_checks(linalg):
             linalg.polar: (check_polar, ["a"]),
             linalg.lu: (check_lu, ["a", "permute_l", "p_indices"]),
             linalg.eigh_tridiagonal: (check_tridiagonal_select, ["select"]),
-            linalg.hessenberg: (check_hessenberg, ["a"])}
+            linalg.hessenberg: (check_hessenberg, ["a"]),
+            linalg.schur: (check_schur, ["a", "output", "sort"])}
 
 
 # -- lu_factor / lu_solve (templates/scipy_lu.py) -----------------------------------------

@@ -1,6 +1,7 @@
 """scipy.linalg: eigh_tridiagonal (every eigenvalue, with or without the vectors),
-expm_frechet (in A and E) and hessenberg (h, and q with calc_q=True), for real arguments (a
-complex one is refused at the user's line).
+expm_frechet (in A and E), hessenberg (h, and q with calc_q=True) and schur (the real form
+of a matrix with real, distinct eigenvalues), for real arguments (a complex one is refused
+at the user's line).
 
 eigh_tridiagonal(d, e) is eigh of the symmetric matrix T = diag(d) + off_diagonal(e): its
 rules are scipy.linalg.eigh's on T (srcdiff.runtime_scipy_linalg), the gradient on T taken
@@ -19,8 +20,14 @@ hessenberg(a) = h, a = q h q^T with q's first column e1 (LAPACK's Householder re
 given that column, q and h are unique up to the signs LAPACK picks, which stay put nearby
 unless a column below the subdiagonal is zero already; there (a triangular or Hessenberg a)
 no reflector is applied, the signs flip nearby, and the call is refused at run time
-(runtime_scipy_linalg.check_hessenberg). Loaded once the user's code has imported
-scipy.linalg (srcdiff.rules.OPTIONAL).
+(runtime_scipy_linalg.check_hessenberg).
+
+schur(a) = (t, z), a = z t z^T: where every eigenvalue is real and distinct, t is upper
+triangular and, given the order of its diagonal and the signs of z's columns (LAPACK's,
+which stay put nearby, as eigh's eigenvector signs do), unique. A complex pair (a 2 x 2
+block of t), a repeated eigenvalue, output='complex' and sort= are refused at run time
+(runtime_scipy_linalg.check_schur). Loaded once the user's code has imported scipy.linalg
+(srcdiff.rules.OPTIONAL).
 """
 import numpy
 import scipy.linalg
@@ -33,14 +40,15 @@ from srcdiff.runtime_scipy import (corner_of, diagonal_blocks, doubled, expm_fre
                                    expm_frechet_cotangents, expm_frechet_pair,
                                    expm_frechet_second, upper_corner)
 from srcdiff.runtime_scipy_linalg import (check_hessenberg, check_tridiagonal_select,
-                                          eigh_cotangents, eigh_factors,
+                                          check_schur, eigh_cotangents, eigh_factors,
                                           eigh_tridiagonal_tangent, hessenberg_cotangents,
                                           hessenberg_factors, hessenberg_factors_given,
                                           hessenberg_factors_recomputed, hessenberg_omega_adjoint,
                                           hessenberg_tangent_of, off_diagonal,
-                                          off_diagonal_adjoint)
+                                          off_diagonal_adjoint, schur_omega_adjoint,
+                                          schur_tangent)
 
-for _name in "eigh_tridiagonal expm_frechet hessenberg".split():
+for _name in "eigh_tridiagonal expm_frechet hessenberg schur".split():
     name_path(getattr(scipy.linalg, _name), "scipy.linalg." + _name)
     real_only("scipy.linalg." + _name, getattr(scipy.linalg, _name))
 
@@ -102,8 +110,24 @@ def hessenberg(y, a, calc_q=False, overwrite_a=False, check_finite=True):
     d[y] = hessenberg_tangent_of(d[a], a, y, calc_q)
 
 
+# schur (srcdiff.runtime_scipy_linalg's block comment): hessenberg's rule with t upper
+# triangular, z for q
+@reverse(scipy.linalg.schur)
+def schur(y, a, output="real", lwork=None, overwrite_a=False, sort=None, check_finite=True):
+    zt = numpy.transpose(y[1])
+    gm = numpy.triu(d[y][0])
+    go = numpy.matmul(zt, d[y][1]) + numpy.matmul(numpy.transpose(y[0]), gm) - numpy.matmul(
+        gm, numpy.transpose(y[0]))
+    d[a] = numpy.matmul(y[1], numpy.matmul(gm + schur_omega_adjoint(go, y[0]), zt))
+
+
+@forward(scipy.linalg.schur)
+def schur(y, a, output="real", lwork=None, overwrite_a=False, sort=None, check_finite=True):
+    d[y] = schur_tangent(d[a], y[0], y[1])
+
+
 # -- the helpers' own rules (forward mode over an emitted gradient) --------------------------
-nondifferentiable(check_tridiagonal_select, check_hessenberg)
+nondifferentiable(check_tridiagonal_select, check_hessenberg, check_schur)
 linear(hessenberg_cotangents, "g")
 
 
@@ -126,3 +150,11 @@ linear(upper_corner, "g", transpose=lambda y, g: corner_of(d[y]))
 linear(corner_of, "m", transpose=lambda y, m: upper_corner(d[y]))
 linear(diagonal_blocks, "m", transpose=lambda y, m: doubled(d[y]))
 linear(doubled, "g", transpose=lambda y, g: diagonal_blocks(d[y]))
+
+
+# schur_omega_adjoint moves with t as hessenberg_omega_adjoint with h
+@forward(schur_omega_adjoint)
+def schur_omega_adjoint_tangent(y, g, t):
+    d[y] = schur_omega_adjoint(d[g], t)
+    d[y] = schur_omega_adjoint(numpy.matmul(numpy.transpose(d[t]), y) - numpy.matmul(
+        y, numpy.transpose(d[t])), t)

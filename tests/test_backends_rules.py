@@ -1212,6 +1212,9 @@ if _sp is not None:   # (templates/scipy_stats.py)
     case("scipy-hessenberg", lambda a, w: np.sum(_sl.hessenberg(a) * w)
          + np.sum(_sl.hessenberg(a, calc_q=True)[1] * w.T), _r26.normal(size=(4, 4)),
          _r26.normal(size=(4, 4)), xfail=_SCIPY_HOST.format("linalg.hessenberg"))
+    case("scipy-schur", lambda a, w: np.sum(_sl.schur(a)[0] * w) + np.sum(_sl.schur(a)[1] * w.T),
+         np.array([[1.0, 0.4, -0.3], [0.2, 2.5, 0.6], [-0.1, 0.3, 4.0]]),
+         _r26.normal(size=(3, 3)), xfail=_SCIPY_HOST.format("linalg.schur"))
 
 
 # --- running a case on the host and on the device ----------------------------------------

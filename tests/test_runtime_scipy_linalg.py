@@ -12,6 +12,8 @@ from srcdiff.runtime_scipy_linalg import (check_eigh, check_inv_structure,  # no
                                           check_hessenberg, check_tridiagonal_select,
                                           eigh_tridiagonal_tangent, hessenberg_omega,
                                           hessenberg_omega_adjoint, hessenberg_tangent,
+                                          check_schur, schur_omega, schur_omega_adjoint,
+                                          schur_tangent,
                                           off_diagonal, off_diagonal_adjoint, permute_rows,
                                           pivot_rows, structured, structured_adjoint,
                                           unit_lower, unpermute_rows)
@@ -57,7 +59,11 @@ def test_checks_refuse_at_the_given_line():
                         (check_eigh, (None, [0, 1], None)),
                         (check_lu_square, (numpy.ones((2, 3)),)),
                         (check_tridiagonal_select, ("i",)), (check_tridiagonal_select, ("v",)),
-                        (check_hessenberg, (numpy.triu(numpy.ones((3, 3))),))]:
+                        (check_hessenberg, (numpy.triu(numpy.ones((3, 3))),)),
+                        (check_schur, (numpy.eye(3), "real", None)),
+                        (check_schur, (numpy.diag([1.0, 2.0]), "complex", None)),
+                        (check_schur, (numpy.diag([1.0, 2.0]), "real", "lhp")),
+                        (check_schur, (numpy.array([[0.0, 1.0], [-1.0, 0.0]]), "real", None))]:
         with pytest.raises(RuntimeRefusal, match="user.py:7"):
             check(*args, "user.py:7")
     check_structure("sym", "user.py:7")
@@ -67,6 +73,31 @@ def test_checks_refuse_at_the_given_line():
         check_tridiagonal_select(select, "user.py:7")
     check_hessenberg(RNG.normal(size=(4, 4)), "user.py:7")
     check_hessenberg(numpy.triu(numpy.ones((2, 2))), "user.py:7")   # no reflector to apply
+    check_schur(numpy.array([[1.0, 3.0], [0.5, 2.0]]), "real", None, "user.py:7")
+
+
+def _real_spectrum(n):
+    q = numpy.linalg.qr(RNG.normal(size=(n, n)))[0]
+    return q @ (numpy.diag(numpy.arange(1.0, n + 1.0) * 1.3 - 3) + numpy.triu(
+        RNG.normal(size=(n, n)), 1)) @ q.T
+
+
+def test_schur_omega_keeps_t_triangular_and_its_adjoint_is_its_transpose():
+    t, z = sl.schur(_real_spectrum(5))
+    c, g = RNG.normal(size=(5, 5)), RNG.normal(size=(5, 5))
+    omega = schur_omega(c, t)
+    numpy.testing.assert_allclose(omega, -omega.T, atol=0)
+    numpy.testing.assert_allclose(numpy.tril(c + t @ omega - omega @ t, -1), 0, atol=1e-10)
+    numpy.testing.assert_allclose(numpy.sum(omega * g),
+                                  numpy.sum(c * schur_omega_adjoint(g, t)), rtol=1e-10)
+
+
+def test_schur_tangent_matches_differences():
+    a, da, eps = _real_spectrum(4), RNG.normal(size=(4, 4)), 1e-6
+    t, z = sl.schur(a)
+    plus, minus = sl.schur(a + eps * da), sl.schur(a - eps * da)
+    for got, p, m in zip(schur_tangent(da, t, z), plus, minus):
+        numpy.testing.assert_allclose(got, (p - m) / (2 * eps), rtol=1e-5, atol=1e-7)
 
 
 def test_hessenberg_omega_keeps_h_hessenberg_and_its_adjoint_is_its_transpose():

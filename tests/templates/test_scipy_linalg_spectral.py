@@ -1,4 +1,5 @@
-"""templates/scipy_linalg_spectral.py: scipy.linalg.eigh_tridiagonal, expm_frechet and hessenberg against
+"""templates/scipy_linalg_spectral.py: scipy.linalg.eigh_tridiagonal, expm_frechet, hessenberg and
+schur against
 central differences, both modes and second order (gradcheck.check), their helpers' own rules
 called as plain functions, and the calls the rules do not cover refused at the user's line."""
 import numpy as np
@@ -152,6 +153,59 @@ def test_hessenberg_where_lapack_applies_no_reflector_is_refused_located():
                 call()
             assert "sl.hessenberg(a" in str(info.value)
     srcdiff.grad(hessenberg_alone)(a)   # a generic a passes the check
+
+
+def _real_spectrum(n, values):
+    """A non-symmetric matrix with the given (real, distinct) eigenvalues."""
+    q = np.linalg.qr(rng.normal(size=(n, n)))[0] + 0.3 * rng.normal(size=(n, n))
+    return q @ (np.diag(values) + np.triu(rng.normal(size=(n, n)), 1)) @ np.linalg.inv(q)
+
+
+def schur_both(a):
+    t, z = sl.schur(a)
+    return np.sum(np.sin(t) * W4) + np.sum(z * W4.T)
+
+
+def schur_form(a):
+    return np.sum(sl.schur(a, output="real")[0] ** 2 * W4)
+
+
+def schur_vectors(a):
+    return np.sum(np.cos(sl.schur(a, "real", None, False, None, True)[1]) * W4)
+
+
+@pytest.mark.parametrize("f", [schur_both, schur_form, schur_vectors])
+def test_schur(f):
+    check(f, _real_spectrum(4, [1.0, -2.0, 3.5, 0.3]))
+
+
+def test_schur_of_small_matrices():
+    check(lambda a: np.sum(sl.schur(a)[0] * np.array([[1.0]])) + np.sum(sl.schur(a)[1]),
+          np.array([[0.7]]))
+    check(lambda a: np.sum(np.sin(sl.schur(a)[0]) * W4[:2, :2]), _real_spectrum(2, [1.0, -1.5]))
+
+
+def schur_complex(a):
+    return np.sum(sl.schur(a, output="complex")[0].real)
+
+
+def schur_sorted(a):
+    return np.sum(sl.schur(a, sort="lhp")[0])
+
+
+def test_schur_without_a_unique_derivative_is_refused_located():
+    rotation = np.array([[0.0, 1.0, 0.3], [-1.0, 0.0, 0.2], [0.1, 0.4, 2.0]])   # a complex pair
+    repeated = np.eye(3) + np.triu(np.ones((3, 3)), 1)   # 1 three times, exactly
+    for f, a, why in [(schur_form, np.pad(rotation, ((0, 1), (0, 1))) + np.diag([0, 0, 0, 5.0]),
+                       "real and distinct"), (schur_form, np.pad(repeated, ((0, 1), (0, 1))),
+                                              "real and distinct"),
+                      (schur_complex, _real_spectrum(4, [1.0, 2.0, 3.0, 4.0]), "output='real'"),
+                      (schur_sorted, _real_spectrum(4, [1.0, 2.0, 3.0, 4.0]), "without sort")]:
+        for call in (lambda: srcdiff.grad(f)(a), lambda: srcdiff.jvp(f)(a, W4)):
+            with pytest.raises(srcdiff.SrcdiffError,
+                               match=rf"test_scipy_linalg_spectral.py:\d+.*{why}") as info:
+                call()
+            assert "sl.schur(a" in str(info.value)
 
 
 # -- the helpers' own rules, called as plain functions ----------------------------------------
