@@ -8,6 +8,10 @@ A `Template` holds the rule's result and parameter names, signature, body statem
 aliases written out: `np.exp` is `numpy.exp` in emitted code) and free names; the RuleError
 comes where the body assigns or reads a derivative its mode does not allow, or uses a name
 its module does not define. `is_d`, `d_targets`, `d_reads` read the `d[x]` of a body.
+
+`d` names the derivative map in a rule, so a parameter the function itself names `d`
+(scipy.linalg.eigh_tridiagonal(d, e)) is written `d_` in its rule (`d[d_]` its derivative):
+`bind` gives a call's keyword `d=` to it, and a rule naming a parameter `d` is refused.
 """
 import inspect
 import linecache
@@ -35,6 +39,10 @@ class Template:
         self.params = params[1:]
         self.namespace = namespace
         self.origin = origin
+        if "d" in params:
+            raise self._error(body[0] if body else None, f"the rule {origin} names a "
+                              "parameter d, which its body reads as the derivative map",
+                              "name it d_ (a call's keyword d= binds to d_)")
         self.free = free_names(body, set(params) | {"d"})
         missing = [n for n in self.free if n not in namespace and n not in _BUILTIN_NAMES]
         if missing:
@@ -107,7 +115,10 @@ class Template:
                          line=linecache.getline(filename, lineno) or None)
 
     def bind(self, result, args, keywords):
-        """Map template parameters to call operands (gast atoms)."""
+        """Map template parameters to call operands (gast atoms); a keyword `d` goes to
+        the parameter `d_` (the module docstring)."""
+        if "d" in keywords and "d_" in self.signature.parameters:
+            keywords = {("d_" if k == "d" else k): v for k, v in keywords.items()}
         plain = self.__dict__.get("_plain")
         if plain is None:
             plain = self._plain = _plain_parameters(self.signature)

@@ -343,7 +343,8 @@ OPTIONAL = {"scipy_runtime": "scipy", "scipy_special": "scipy.special", "scipy_s
             "scipy_linalg": "scipy.linalg", "scipy_signal": "scipy.signal", "scipy_lu": "scipy.linalg",
             "scipy_special_more": "scipy.special", "scipy_banded": "scipy.linalg",
             "scipy_integrate": "scipy.integrate", "scipy_linalg_decomp": "scipy.linalg",
-            "scipy_special_extra": "scipy.special", "scipy_structured": "scipy.linalg", "scipy_fft": "scipy.fft"}
+            "scipy_special_extra": "scipy.special", "scipy_structured": "scipy.linalg", "scipy_fft": "scipy.fft",
+            "scipy_linalg_spectral": "scipy.linalg"}
 _pending = {}
 _looked_at = [None]   # (len(sys.modules), len(_pending)) at the last look
 

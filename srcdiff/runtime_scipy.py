@@ -279,6 +279,44 @@ def expm_frechet_second(a, e, da):
     return scipy.linalg.expm_frechet(big, step, compute_expm=False)[:n, n:]
 
 
+def expm_frechet_cotangents(g, compute_expm):
+    """[g of expm(a), g of the Frechet derivative]: scipy.linalg.expm_frechet's cotangent as
+    a pair, zero for expm(a) where compute_expm=False left it out."""
+    if compute_expm:
+        return [g[0], g[1]]
+    return [g * 0, g]
+
+
+def expm_frechet_pair(first, second, compute_expm):
+    """scipy.linalg.expm_frechet's result's tangent from that of expm(a) (`first`) and that
+    of the Frechet derivative (`second`): both, or the second alone for compute_expm=False."""
+    return [first, second] if compute_expm else second
+
+
+def upper_corner(g):
+    """[[0, g], [0, 0]]: g as the upper right block of a matrix twice its size."""
+    zero = g * 0
+    return numpy.block([[zero, g], [zero, zero]])
+
+
+def corner_of(m):
+    """The upper right block of a matrix twice as large as it (the adjoint of upper_corner)."""
+    n = numpy.shape(m)[-1] // 2
+    return m[:n, n:]
+
+
+def diagonal_blocks(m):
+    """The sum of the two diagonal blocks of a matrix of 2 x 2 square blocks."""
+    n = numpy.shape(m)[-1] // 2
+    return m[:n, :n] + m[n:, n:]
+
+
+def doubled(g):
+    """[[g, 0], [0, g]] (the adjoint of diagonal_blocks)."""
+    zero = g * 0
+    return numpy.block([[g, zero], [zero, g]])
+
+
 # -- scipy.signal ------------------------------------------------------------------------
 
 def _full_shape(in1, in2):

@@ -1,13 +1,15 @@
-"""Helpers the derivative rules of scipy.linalg's solve, inv, eigh, svd, qr, lstsq, pinv and
-lu_factor / lu_solve call, templates/scipy_linalg_decomp.py and scipy_lu.py (run time: called
+"""Helpers the derivative rules of scipy.linalg's solve, inv, eigh, svd, qr, lstsq, pinv,
+lu_factor / lu_solve, eigh_tridiagonal, hessenberg and schur call,
+templates/scipy_linalg_decomp.py, scipy_lu.py and scipy_linalg_spectral.py (run time: called
 by emitted code; checks.py places its argument checks). Takes the primal values and the
 cotangent or tangent a rule passes; gives back new arrays, or nothing for a check that
 passes.
 
-Never imports SciPy: the rule modules that call these helpers are loaded only once the
-user's code has imported scipy.linalg (srcdiff.rules.OPTIONAL). Each helper the emitted
-gradient calls has its own tangent rule beside the templates that use it, so
-forward-over-reverse code (hvp) differentiates emitted gradients through it.
+Never imports SciPy when imported (hessenberg's and schur's helpers do when called): the
+rule modules that call these helpers are loaded only once the user's code has imported
+scipy.linalg (srcdiff.rules.OPTIONAL). Each helper the emitted gradient calls has its own
+tangent rule beside the templates that use it, so forward-over-reverse code (hvp)
+differentiates emitted gradients through it.
 """
 import numpy
 
@@ -165,6 +167,198 @@ def check_pinv_rank(return_rank, where):
                where)
 
 
+# -- eigh_tridiagonal (templates/scipy_linalg_spectral.py) --------------------------------
+
+def off_diagonal(e):
+    """The symmetric matrix with e on its first sub- and superdiagonals, zero elsewhere (the
+    part of eigh_tridiagonal's matrix e stands for)."""
+    return numpy.diag(e, 1) + numpy.diag(e, -1)
+
+
+def off_diagonal_adjoint(g):
+    """The adjoint of off_diagonal: the gradient with respect to e from that with respect to
+    the matrix (each e[k] stands for two entries)."""
+    return numpy.diagonal(g, 1) + numpy.diagonal(g, -1)
+
+
+def eigh_tridiagonal_tangent(t, a, y, eigvals_only):
+    """scipy.linalg.eigh_tridiagonal's result's tangent along t, the tangent of its symmetric
+    matrix a (the eigenvalues' alone for eigvals_only=True): eigh's, as a is symmetric."""
+    return eigh_tangent_of(t, a, y, True, eigvals_only)
+
+
+def check_tridiagonal_select(select, where):
+    """scipy.linalg.eigh_tridiagonal: every eigenvalue (select='a')."""
+    if select not in ("a", "all", 0):
+        refuse(f"srcdiff differentiates scipy.linalg.eigh_tridiagonal for every eigenvalue "
+               f"(select='a'), not select={select!r}", "compute them all and index the "
+               "result (w[-k:])", where)
+
+
+# -- hessenberg (templates/scipy_linalg_spectral.py) --------------------------------------
+# a = q h q^T, q = the product of LAPACK's Householder reflectors, its first column e1 fixed.
+# Along da, with c = q^T da q and omega = q^T dq (antisymmetric, first row and column zero),
+# dh = c + h omega - omega h must stay upper Hessenberg: entry (i, j), i > j + 1, gives
+# omega[i, j + 1] h[j + 1, j] from what columns 0..j of omega hold, column by column.
+
+def hessenberg_factors(y, a, calc_q):
+    """[h, q] of scipy.linalg.hessenberg(a): its result, or both computed again where it gave h
+    alone (calc_q=False)."""
+    if calc_q:
+        return list(y)
+    import scipy.linalg
+    return list(scipy.linalg.hessenberg(a, calc_q=True))
+
+
+def hessenberg_factors_given(t, y, a, calc_q):
+    """The tangent of hessenberg_factors along y's tangent t."""
+    if calc_q:
+        return list(t)
+    return [y * 0, y * 0]
+
+
+def hessenberg_factors_recomputed(t, y, a, calc_q):
+    """The tangent of hessenberg_factors along a's tangent t."""
+    if calc_q:
+        return [y[0] * 0, y[1] * 0]
+    h, q = hessenberg_factors(y, a, calc_q)
+    return list(hessenberg_tangent(t, h, q))
+
+
+def hessenberg_cotangents(g, factors, calc_q):
+    """[gh, gq]: the adjoint of hessenberg's result, zero for q where it did not return it."""
+    if calc_q:
+        return list(g)
+    return [g, factors[1] * 0]
+
+
+def hessenberg_omega(c, h):
+    """omega = q^T dq from c = q^T da q (the block comment above): the antisymmetric matrix,
+    first row and column zero, that makes c + h omega - omega h upper Hessenberg."""
+    n = numpy.shape(h)[-1]
+    omega = numpy.zeros(numpy.shape(h), dtype=numpy.result_type(c, h))
+    for j in range(n - 2):
+        r = (c[j + 2:, j] + numpy.matmul(h[j + 2:, :], omega[:, j]) -
+             numpy.matmul(omega[j + 2:, :j + 1], h[:j + 1, j])) / h[j + 1, j]
+        omega[j + 2:, j + 1] = r
+        omega[j + 1, j + 2:] = -r
+    return omega
+
+
+def hessenberg_omega_adjoint(g, h):
+    """The adjoint of hessenberg_omega in c: hessenberg_omega's loop run backwards."""
+    n = numpy.shape(h)[-1]
+    g = numpy.array(g, dtype=numpy.result_type(g, h))
+    out = numpy.zeros(numpy.shape(h), dtype=g.dtype)
+    for j in reversed(range(n - 2)):
+        r = (g[j + 2:, j + 1] - g[j + 1, j + 2:]) / h[j + 1, j]
+        out[j + 2:, j] = r
+        g[:, j] += numpy.matmul(numpy.swapaxes(h[j + 2:, :], -1, -2), r)
+        g[j + 2:, :j + 1] -= numpy.outer(r, h[:j + 1, j])
+    return out
+
+
+def hessenberg_tangent(t, h, q):
+    """(dh, dq) of scipy.linalg.hessenberg along a's tangent t."""
+    c = numpy.matmul(numpy.swapaxes(q, -1, -2), numpy.matmul(t, q))
+    omega = hessenberg_omega(c, h)
+    return numpy.triu(c + numpy.matmul(h, omega) - numpy.matmul(omega, h), -1), numpy.matmul(
+        q, omega)
+
+
+def hessenberg_tangent_of(t, a, y, calc_q):
+    """scipy.linalg.hessenberg's result's tangent along t: [dh, dq], or dh for calc_q=False."""
+    dh, dq = hessenberg_tangent(t, *hessenberg_factors(y, a, calc_q))
+    return [dh, dq] if calc_q else dh
+
+
+def check_hessenberg(a, where):
+    """scipy.linalg.hessenberg: every Householder reflector LAPACK applies is a reflection
+    (tau != 0). Where the column one would reduce is zero already (a triangular or
+    Hessenberg a) LAPACK applies none, and nearby one that flips the signs of h's entries:
+    no derivative there."""
+    n = numpy.shape(a)[-1]
+    if numpy.ndim(a) != 2 or n < 3 or numpy.iscomplexobj(a):
+        return
+    import scipy.linalg.lapack
+    tau = scipy.linalg.lapack.dgehrd(numpy.asarray(a, dtype=float))[1]
+    if not numpy.all(tau[:n - 2] != 0):
+        refuse("scipy.linalg.hessenberg has no derivative at this a: a column below its "
+               "subdiagonal is zero already, where LAPACK applies no reflector (and nearby "
+               "one that flips the signs of h's entries)", "differentiate a function of a "
+               "that does not depend on the reduction (its eigenvalues, numpy.linalg.eigvals), "
+               "or move a off such a matrix", where)
+
+
+# -- schur (templates/scipy_linalg_spectral.py) ------------------------------------------
+# a = z t z^T with t upper triangular (every eigenvalue real; check_schur refuses the rest):
+# along da, with c = z^T da z and omega = z^T dz antisymmetric, dt = c + t omega - omega t
+# stays upper triangular: column j of omega below the diagonal solves
+# (t[j+1:, j+1:] - t[j, j]) omega[j+1:, j] = omega[j+1:, :j] t[:j, j] - c[j+1:, j].
+
+def schur_omega(c, t):
+    """omega = z^T dz from c = z^T da z (the block comment above): the antisymmetric matrix
+    that makes c + t omega - omega t upper triangular."""
+    import scipy.linalg
+    n = numpy.shape(t)[-1]
+    omega = numpy.zeros(numpy.shape(t), dtype=numpy.result_type(c, t))
+    for j in range(n - 1):
+        m = t[j + 1:, j + 1:] - t[j, j] * numpy.eye(n - j - 1)
+        w = scipy.linalg.solve_triangular(m, numpy.matmul(omega[j + 1:, :j], t[:j, j]) -
+                                          c[j + 1:, j])
+        omega[j + 1:, j] = w
+        omega[j, j + 1:] = -w
+    return omega
+
+
+def schur_omega_adjoint(g, t):
+    """The adjoint of schur_omega in c: schur_omega's loop run backwards."""
+    import scipy.linalg
+    n = numpy.shape(t)[-1]
+    g = numpy.array(g, dtype=numpy.result_type(g, t))
+    out = numpy.zeros(numpy.shape(t), dtype=g.dtype)
+    for j in reversed(range(n - 1)):
+        m = t[j + 1:, j + 1:] - t[j, j] * numpy.eye(n - j - 1)
+        r = scipy.linalg.solve_triangular(m, g[j + 1:, j] - g[j, j + 1:], trans=1)
+        out[j + 1:, j] = -r
+        g[j + 1:, :j] += numpy.outer(r, t[:j, j])
+    return out
+
+
+def schur_tangent(da, t, z):
+    """[dt, dz] of scipy.linalg.schur along a's tangent da."""
+    c = numpy.matmul(numpy.swapaxes(z, -1, -2), numpy.matmul(da, z))
+    omega = schur_omega(c, t)
+    return [numpy.triu(c + numpy.matmul(t, omega) - numpy.matmul(omega, t)),
+            numpy.matmul(z, omega)]
+
+
+def check_schur(a, output, sort, where):
+    """scipy.linalg.schur: the real form (output='real'), unsorted, of a matrix whose
+    eigenvalues are real and distinct (t triangular; a 2 x 2 block of a complex pair, or a
+    repeated eigenvalue, leaves z's columns free to turn within a plane: no derivative)."""
+    if output not in ("real", "r"):
+        refuse(f"srcdiff differentiates scipy.linalg.schur with output='real' only, not "
+               f"{output!r}", "leave output out", where)
+    if sort is not None:
+        refuse("srcdiff differentiates scipy.linalg.schur without sort only (sorting moves "
+               "eigenvalues across where the condition changes)", "leave sort out", where)
+    if numpy.ndim(a) != 2 or numpy.iscomplexobj(a) or numpy.shape(a)[-1] < 2:
+        return
+    import scipy.linalg
+    t = scipy.linalg.schur(a)[0]
+    w = numpy.diagonal(t)
+    gaps = numpy.where(numpy.eye(len(w), dtype=bool), numpy.inf,
+                       numpy.abs(w[:, None] - w[None, :]))
+    if numpy.any(numpy.diagonal(t, -1) != 0) or numpy.min(gaps) <= 1e-10 * max(
+            1.0, numpy.max(numpy.abs(w))):
+        refuse("srcdiff differentiates scipy.linalg.schur of a matrix whose eigenvalues are "
+               "real and distinct only (this one has a complex pair, a 2 x 2 block of t, or a "
+               "repeated eigenvalue: its Schur vectors are not unique nearby)",
+               "for a symmetric a take scipy.linalg.eigh; else differentiate its "
+               "eigenvalues (numpy.linalg.eigvals)", where)
+
+
 def linalg_checks(linalg):
     """srcdiff.runtime_scipy.argument_checks' entries of scipy.linalg: {function: (check, names
     of its arguments the check is given)}, empty before the user's code imported it."""
@@ -180,7 +374,10 @@ def linalg_checks(linalg):
             linalg.pinv: (check_pinv_rank, ["return_rank"]),
             linalg.lu_factor: (check_lu_square, ["a"]),
             linalg.polar: (check_polar, ["a"]),
-            linalg.lu: (check_lu, ["a", "permute_l", "p_indices"])}
+            linalg.lu: (check_lu, ["a", "permute_l", "p_indices"]),
+            linalg.eigh_tridiagonal: (check_tridiagonal_select, ["select"]),
+            linalg.hessenberg: (check_hessenberg, ["a"]),
+            linalg.schur: (check_schur, ["a", "output", "sort"])}
 
 
 # -- lu_factor / lu_solve (templates/scipy_lu.py) -----------------------------------------

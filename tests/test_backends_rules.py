@@ -1199,6 +1199,22 @@ if _sp is not None:   # (templates/scipy_stats.py)
     case("scipy-detrend", lambda x, w: np.sum(_ss.detrend(x, axis=0) * w),
          _r22.normal(size=(5, 3)), _r22.normal(size=(5, 3)),
          xfail=_SCIPY_HOST.format("signal.detrend"))
+    # templates/scipy_linalg_spectral.py (its own generator)
+    _r26 = np.random.default_rng(26)
+    case("scipy-eigh_tridiagonal", lambda dv, ev, w: np.sum(_sl.eigh_tridiagonal(dv, ev)[1] * w)
+         + np.sum(_sl.eigh_tridiagonal(dv, ev, eigvals_only=True) * w[0]),
+         np.array([1.0, 2.5, 4.0]) + 0.1 * _r26.normal(size=3), 0.5 + 0.2 * _r26.normal(size=2),
+         _r26.normal(size=(3, 3)), wrt=(0, 1), xfail=_SCIPY_HOST.format("linalg.eigh_tridiagonal"))
+    case("scipy-expm_frechet", lambda a, e, w: np.sum(_sl.expm_frechet(a, e)[1] * w)
+         + np.sum(_sl.expm_frechet(a, e)[0]), 0.4 * _r26.normal(size=(3, 3)),
+         _r26.normal(size=(3, 3)), _r26.normal(size=(3, 3)), wrt=(0, 1),
+         xfail=_SCIPY_HOST.format("linalg.expm_frechet"))
+    case("scipy-hessenberg", lambda a, w: np.sum(_sl.hessenberg(a) * w)
+         + np.sum(_sl.hessenberg(a, calc_q=True)[1] * w.T), _r26.normal(size=(4, 4)),
+         _r26.normal(size=(4, 4)), xfail=_SCIPY_HOST.format("linalg.hessenberg"))
+    case("scipy-schur", lambda a, w: np.sum(_sl.schur(a)[0] * w) + np.sum(_sl.schur(a)[1] * w.T),
+         np.array([[1.0, 0.4, -0.3], [0.2, 2.5, 0.6], [-0.1, 0.3, 4.0]]),
+         _r26.normal(size=(3, 3)), xfail=_SCIPY_HOST.format("linalg.schur"))
 
 
 # --- running a case on the host and on the device ----------------------------------------

@@ -130,3 +130,34 @@ def test_binding_a_call_gives_what_the_signature_binds(text):
                     assert isinstance(got[name], S.Constant) and got[name].value == param.default
     plain = rule_template._plain_parameters(signature)
     assert bool(plain) == ("/" not in text and "*args" not in text and "**" not in text)
+
+
+def test_a_parameter_the_function_names_d_is_written_d_():
+    # d is the derivative map in a rule: the function's parameter d is the rule's d_, and a
+    # call's keyword d= binds to it; a rule naming a parameter d is refused at its line
+    import inspect
+
+    def f(d, e):
+        return d * e
+
+    def adjoint(y, d_, e):
+        d[d_] = d[y] * e
+        d[e] = d[y] * d_
+
+    body = rule_template.parse_template(adjoint)
+    template = rule_template.Template("reverse", f, body, inspect.signature(adjoint),
+                                      adjoint.__globals__, "adjoint")
+    for args, keywords in ([[S.load("p"), S.load("q")], {}],
+                           [[], {"d": S.load("p"), "e": S.load("q")}],
+                           [[S.load("p")], {"e": S.load("q")}]):
+        bound = template.bind(S.load("out"), args, keywords)
+        assert (bound["d_"].id, bound["e"].id) == ("p", "q")
+    with pytest.raises(TypeError):
+        template.bind(S.load("out"), [S.load("p")], {"d": S.load("q")})
+
+    with pytest.raises(srcdiff.errors.RuleError, match="names a parameter d") as info:
+        @srcdiff.reverse_rule(f)
+        def bad(y, d, e):
+            d[e] = d[y] * d  # a parameter named d
+    assert info.value.lineno == _line_of("a parameter named d")
+    assert "name it d_" in str(info.value)

@@ -94,6 +94,23 @@ def test_expm_frechet_and_its_derivative_match_differences():
     assert_close_tree(rsp.expm_frechet_second(a, e, da), second, 1e-5, 1e-7)
 
 
+def test_block_helpers_are_transposes_and_the_frechet_derivative_a_corner():
+    small, big = RNG.normal(size=(3, 3)), RNG.normal(size=(6, 6))
+    assert_close_tree(rsp.corner_of(big), _transpose(rsp.upper_corner, small, big), 1e-6, 1e-8)
+    assert_close_tree(rsp.upper_corner(small), _transpose(rsp.corner_of, big, small), 1e-6,
+                      1e-8)
+    assert_close_tree(rsp.diagonal_blocks(big), _transpose(rsp.doubled, small, big), 1e-6, 1e-8)
+    assert_close_tree(rsp.doubled(small), _transpose(rsp.diagonal_blocks, big, small), 1e-6,
+                      1e-8)
+    a, e = 0.3 * RNG.normal(size=(3, 3)), RNG.normal(size=(3, 3))
+    whole = scipy.linalg.expm(numpy.block([[a, e], [a * 0, a]]))
+    assert_close_tree(rsp.corner_of(whole), rsp.expm_frechet(a, e), 1e-10, 1e-12)
+    g = RNG.normal(size=(3, 3))
+    assert rsp.expm_frechet_cotangents([e, g], True) == [e, g]
+    pair = rsp.expm_frechet_cotangents(g, False)
+    assert not pair[0].any() and pair[1] is g
+
+
 @pytest.mark.parametrize("mode", ["same", "valid"])
 def test_convolution_windows_are_transposes_and_centered_as_scipy_crops(mode):
     in1, in2 = RNG.normal(size=(6, 5)), RNG.normal(size=(3, 2))

@@ -8,7 +8,13 @@ sl = pytest.importorskip("scipy.linalg")
 
 from srcdiff.runtime_checks import RuntimeRefusal  # noqa: E402
 from srcdiff.runtime_scipy_linalg import (check_eigh, check_inv_structure,  # noqa: E402
-                                          check_lu_square, check_structure, permute_rows,
+                                          check_lu_square, check_structure,
+                                          check_hessenberg, check_tridiagonal_select,
+                                          eigh_tridiagonal_tangent, hessenberg_omega,
+                                          hessenberg_omega_adjoint, hessenberg_tangent,
+                                          check_schur, schur_omega, schur_omega_adjoint,
+                                          schur_tangent,
+                                          off_diagonal, off_diagonal_adjoint, permute_rows,
                                           pivot_rows, structured, structured_adjoint,
                                           unit_lower, unpermute_rows)
 
@@ -51,9 +57,85 @@ def test_checks_refuse_at_the_given_line():
     for check, args in [(check_structure, ("banded",)), (check_inv_structure, ("diagonal",)),
                         (check_eigh, (numpy.eye(2), None, None)),
                         (check_eigh, (None, [0, 1], None)),
-                        (check_lu_square, (numpy.ones((2, 3)),))]:
+                        (check_lu_square, (numpy.ones((2, 3)),)),
+                        (check_tridiagonal_select, ("i",)), (check_tridiagonal_select, ("v",)),
+                        (check_hessenberg, (numpy.triu(numpy.ones((3, 3))),)),
+                        (check_schur, (numpy.eye(3), "real", None)),
+                        (check_schur, (numpy.diag([1.0, 2.0]), "complex", None)),
+                        (check_schur, (numpy.diag([1.0, 2.0]), "real", "lhp")),
+                        (check_schur, (numpy.array([[0.0, 1.0], [-1.0, 0.0]]), "real", None))]:
         with pytest.raises(RuntimeRefusal, match="user.py:7"):
             check(*args, "user.py:7")
     check_structure("sym", "user.py:7")
     check_inv_structure(None, "user.py:7")
     check_eigh(None, None, None, "user.py:7")
+    for select in ("a", "all", 0):
+        check_tridiagonal_select(select, "user.py:7")
+    check_hessenberg(RNG.normal(size=(4, 4)), "user.py:7")
+    check_hessenberg(numpy.triu(numpy.ones((2, 2))), "user.py:7")   # no reflector to apply
+    check_schur(numpy.array([[1.0, 3.0], [0.5, 2.0]]), "real", None, "user.py:7")
+
+
+def _real_spectrum(n):
+    q = numpy.linalg.qr(RNG.normal(size=(n, n)))[0]
+    return q @ (numpy.diag(numpy.arange(1.0, n + 1.0) * 1.3 - 3) + numpy.triu(
+        RNG.normal(size=(n, n)), 1)) @ q.T
+
+
+def test_schur_omega_keeps_t_triangular_and_its_adjoint_is_its_transpose():
+    t, z = sl.schur(_real_spectrum(5))
+    c, g = RNG.normal(size=(5, 5)), RNG.normal(size=(5, 5))
+    omega = schur_omega(c, t)
+    numpy.testing.assert_allclose(omega, -omega.T, atol=0)
+    numpy.testing.assert_allclose(numpy.tril(c + t @ omega - omega @ t, -1), 0, atol=1e-10)
+    numpy.testing.assert_allclose(numpy.sum(omega * g),
+                                  numpy.sum(c * schur_omega_adjoint(g, t)), rtol=1e-10)
+
+
+def test_schur_tangent_matches_differences():
+    a, da, eps = _real_spectrum(4), RNG.normal(size=(4, 4)), 1e-6
+    t, z = sl.schur(a)
+    plus, minus = sl.schur(a + eps * da), sl.schur(a - eps * da)
+    for got, p, m in zip(schur_tangent(da, t, z), plus, minus):
+        numpy.testing.assert_allclose(got, (p - m) / (2 * eps), rtol=1e-5, atol=1e-7)
+
+
+def test_hessenberg_omega_keeps_h_hessenberg_and_its_adjoint_is_its_transpose():
+    h, q = sl.hessenberg(RNG.normal(size=(5, 5)), calc_q=True)
+    c, g = RNG.normal(size=(5, 5)), RNG.normal(size=(5, 5))
+    omega = hessenberg_omega(c, h)
+    numpy.testing.assert_allclose(omega, -omega.T, atol=0)
+    assert not omega[0].any() and not omega[:, 0].any()
+    moved = c + h @ omega - omega @ h
+    numpy.testing.assert_allclose(numpy.tril(moved, -2), 0, atol=1e-12)
+    numpy.testing.assert_allclose(numpy.sum(omega * g),
+                                  numpy.sum(c * hessenberg_omega_adjoint(g, h)), rtol=1e-12)
+
+
+def test_hessenberg_tangent_matches_differences():
+    a, t, eps = RNG.normal(size=(5, 5)), RNG.normal(size=(5, 5)), 1e-6
+    h, q = sl.hessenberg(a, calc_q=True)
+    plus, minus = sl.hessenberg(a + eps * t, calc_q=True), sl.hessenberg(a - eps * t, calc_q=True)
+    for got, p, m in zip(hessenberg_tangent(t, h, q), plus, minus):
+        numpy.testing.assert_allclose(got, (p - m) / (2 * eps), rtol=1e-6, atol=1e-8)
+
+
+def test_off_diagonal_adjoint_is_its_transpose():
+    e, g = RNG.normal(size=3), RNG.normal(size=(4, 4))
+    numpy.testing.assert_allclose(numpy.sum(off_diagonal(e) * g),
+                                  numpy.sum(e * off_diagonal_adjoint(g)), rtol=1e-12)
+
+
+@pytest.mark.parametrize("eigvals_only", [True, False])
+def test_eigh_tridiagonal_tangent_matches_differences(eigvals_only):
+    dv, ev, t = RNG.normal(size=4) + numpy.arange(4.0) * 2, RNG.normal(size=3), RNG.normal(size=3)
+    a = numpy.diag(dv) + off_diagonal(ev)
+    y = sl.eigh_tridiagonal(dv, ev, eigvals_only=eigvals_only)
+    got = eigh_tridiagonal_tangent(off_diagonal(t), a, y, eigvals_only)
+    eps = 1e-6
+    plus = sl.eigh_tridiagonal(dv, ev + eps * t, eigvals_only=eigvals_only)
+    minus = sl.eigh_tridiagonal(dv, ev - eps * t, eigvals_only=eigvals_only)
+    if eigvals_only:
+        got, plus, minus = [got], [plus], [minus]
+    for g, p, m in zip(got, plus, minus):
+        numpy.testing.assert_allclose(g, (p - m) / (2 * eps), rtol=1e-6, atol=1e-8)

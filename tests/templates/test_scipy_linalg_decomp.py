@@ -212,15 +212,16 @@ def logm_of(a):
     return np.sum(sl.logm(a))
 
 
-def schur_of(a):
-    return np.sum(sl.schur(a)[0])
+def rq_of(a):
+    return np.sum(sl.rq(a)[0])
 
 
 def test_scipy_function_without_rule_is_refused_at_users_line():
-    """logm has a rule now (templates/scipy_linalg.py): checked; schur has none: refused"""
+    """logm has a rule now (templates/scipy_linalg.py): checked; rq has none: refused (schur
+    has one now, templates/scipy_linalg_spectral.py)"""
     check(logm_of, _skewed_spd(3))
     with pytest.raises(srcdiff.SrcdiffError,
                        match=r"test_scipy_linalg_decomp.py:\d+.*no derivative rule for "
-                             r"scipy\.linalg\.schur") as info:
-        srcdiff.grad(schur_of)(_skewed_spd(3))
+                             r"scipy\.linalg\.rq") as info:
+        srcdiff.grad(rq_of)(_skewed_spd(3))
     assert "_util.py" not in str(info.value)
