@@ -26,6 +26,11 @@ after a branch taken that ends in return, raise, break or continue:
   is one), so the answer is False for a class of the user's that no number or array can be
   an instance of (a plain class, not one subclassing a number or an array, nor with a
   subclass that does);
+* `p is None` and `p is not None`, where p is a parameter the function never rebinds and the
+  call passed None for it or left it to a default of None (`known_types[p + NONE_PASSED]`,
+  markers.py; a variant is made per None passed: its key has None's type, also in the key of
+  the variant for any shapes). A mask or options argument left out, `if mask is not None:`,
+  drops the branch whose code would be refused though it never runs;
 * `not t`, `t and u`, `t or u` of such tests, and the same tests in `a if t else b`.
 
 Anything else (a class srcdiff cannot tell, a test of a local, isinstance rebound) stays as
@@ -37,6 +42,7 @@ import builtins
 import numpy
 
 from . import syntax as S
+from .markers import NONE_PASSED
 
 NUMBER_OR_ARRAY = ".__number_or_array__"   # known_types[p + this]: p holds a number or array
 _PLAIN = (int, float, complex, numpy.ndarray, numpy.generic)
@@ -51,24 +57,28 @@ def rewrite(fdef, resolve, known_types):
         n.ctx, (S.Store, S.Del))}
     told = {p for p in params - stored if _exact(known.get(p)) or known.get(
         p + NUMBER_OR_ARRAY) is True}
-    if not told or "isinstance" in stored or resolve("isinstance") is not builtins.isinstance:
+    nones = {p for p in params - stored if known.get(p + NONE_PASSED) is True}
+    if "isinstance" in stored or resolve("isinstance") is not builtins.isinstance:
+        told = set()
+    if not told and not nones:
         return fdef
     tree = S.clone(fdef)
-    fold = _Fold(resolve, known, told, stored)
+    fold = _Fold(resolve, known, told, stored, nones)
     tree.body = fold.block(tree.body) or [S.place_unplaced(S.Pass(), fdef)]
     return tree if fold.changed else fdef
 
 
 def settled(known_types, fdef):
-    """known_types without the NUMBER_OR_ARRAY facts of parameters fdef rebinds (what the
-    call told no longer holds there, nor for the callees it passes the name to)."""
-    keys = [k for k in known_types if k.endswith(NUMBER_OR_ARRAY)]
+    """known_types without the NUMBER_OR_ARRAY and NONE_PASSED facts of parameters fdef
+    rebinds (what the call told no longer holds there, nor for the callees it passes the
+    name to)."""
+    keys = {k: k[:-len(f)] for k in known_types for f in (NUMBER_OR_ARRAY, NONE_PASSED)
+            if k.endswith(f)}
     if not keys:
         return known_types
     stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name) and isinstance(
         n.ctx, (S.Store, S.Del))}
-    return {k: v for k, v in known_types.items()
-            if not (k in keys and k[:-len(NUMBER_OR_ARRAY)] in stored)}
+    return {k: v for k, v in known_types.items() if not (k in keys and keys[k] in stored)}
 
 
 def tested_params(fn):
@@ -100,12 +110,26 @@ def _isinstance_call(node):
         node.func.id == "isinstance" and len(node.args) == 2 and not node.keywords
 
 
+def _none_test(node):
+    """(p, True) for `p is None` (or `None is p`), (p, False) for `p is not None`; else None."""
+    if not (isinstance(node, S.Compare) and len(node.ops) == 1 and
+            isinstance(node.ops[0], (S.Is, S.IsNot))):
+        return None
+    pair = [node.left, node.comparators[0]]
+    names = [n for n in pair if isinstance(n, S.Name)]
+    nones = [n for n in pair if isinstance(n, S.Constant) and n.value is None]
+    if len(names) != 1 or len(nones) != 1:
+        return None
+    return names[0].id, isinstance(node.ops[0], S.Is)
+
+
 _TERMINAL = (S.Return, S.Raise, S.Break, S.Continue)
 
 
 class _Fold:
-    def __init__(self, resolve, known, told, stored):
+    def __init__(self, resolve, known, told, stored, nones=frozenset()):
         self.resolve, self.known, self.told, self.stored = resolve, known, told, stored
+        self.nones = nones
         self.changed = False
 
     def block(self, stmts):
@@ -147,6 +171,10 @@ class _Fold:
                 if v is stop:
                     return stop
             return not stop
+        none = _none_test(test)
+        if none is not None:
+            name, is_ = none
+            return is_ if name in self.nones else None
         if not _isinstance_call(test) or not isinstance(test.args[0], S.Name) or \
                 test.args[0].id not in self.told:
             return None

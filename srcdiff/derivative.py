@@ -16,7 +16,8 @@ import inspect
 from . import boundary as _boundary
 from .errors import ArgumentError, SrcdiffError, at_def as _locate_at_def
 from .frontend import stale as _stale  # called on every cached call: no import there
-from .markers import DICT_PASSED as _DICT_PASSED, CompositeBase, DerivativeBase
+from .markers import DICT_PASSED as _DICT_PASSED, NONE_PASSED as _NONE_PASSED
+from .markers import CompositeBase, DerivativeBase
 from .call_keys import NDARRAY as _NDARRAY, call_key as _call_key, function_value as _function_value
 from .call_keys import kind as _kind
 from .markers import is_user_object as _is_user_object
@@ -49,6 +50,9 @@ def _with_extras(sig, params):
         except ValueError:
             pass
     return sig
+
+
+_NONE = type(None)   # None passed, in the key of the variant for any shapes
 
 
 class Derivative(DerivativeBase):
@@ -109,8 +113,10 @@ class Derivative(DerivativeBase):
         return _params(self._fn)[1]
 
     def _structure(self, args, kwargs):
-        return tuple(_kind(a) for a in args) + tuple(
-            (k, _kind(v)) for k, v in sorted(kwargs.items()))
+        """The key of the variant for any shapes: what the code is specialised on, None
+        passed included (`p is None` is answered where it compiles: class_tests.py)."""
+        return tuple(_kind(a) if a is not None else _NONE for a in args) + tuple(
+            (k, _kind(v) if v is not None else _NONE) for k, v in sorted(kwargs.items()))
 
     def _shapes(self, args, kwargs):
         from .shapes import input_shapes
@@ -144,12 +150,16 @@ class Derivative(DerivativeBase):
                 known.update(item_field_facts(n, a))
         known.update({n + _DICT_PASSED: dict for n, a in list(zip(names, args)) +
                       list(kwargs.items()) if type(a) is dict})
+        known.update({n + _NONE_PASSED: True for n, a in list(zip(names, args)) +
+                      list(kwargs.items()) if a is None})
         passed = set(names[:len(args)]) | set(kwargs)
         for n, p in self._user_signature.parameters.items():
             if n not in passed and p.default is not p.empty:   # def f(x, act=np.tanh)
                 held = _function_value(p.default)
                 if held is not None:
                     known[n] = held
+                if p.default is None and not self._variadic:   # def f(x, mask=None)
+                    known[n + _NONE_PASSED] = True
         if self._variadic:   # the *args tuple's length, the **kwargs dict's keys
             from .variadic import entry_facts
             known.update(entry_facts(self._user_signature, {

@@ -22,6 +22,9 @@ marker `stop_gradient`, and the public transforms by name (`provide`, `provided`
 # known_types[p + DICT_PASSED]: the call passed a dict (exactly) for parameter p
 # (derivative.py notes it, dict_idioms.py reads it: `d.update(p)` of a parameter passed a dict)
 DICT_PASSED = ".__dict_passed__"
+# known_types[p + NONE_PASSED]: the call passed None for parameter p, or left it to a default of
+# None (derivative.py notes it, class_tests.py answers `p is None` where p is never rebound)
+NONE_PASSED = ".__none_passed__"
 
 
 def stop_gradient(x):

@@ -13,7 +13,8 @@ none of them):
 * the function's own imports, with-blocks of contexts that change no value (np.errstate,
   warnings.catch_warnings), match on literal patterns (plain_blocks.py);
 * `if isinstance(p, C)` where the call tells p's class, or that p holds a number or an
-  array, as the branch taken (class_tests.py);
+  array, and `if p is None` where the call passed None for p, as the branch taken
+  (class_tests.py);
 * try blocks that only read: a probe and an if (try_blocks.py);
 * NumPy calls given out= an item or slice, `numpy.add(a, b, out=y[1:])`, as item writes
   (out_views.py), items by flat position, `x.flat[k] = v` and reads of `x.flat[k]`
@@ -41,6 +42,7 @@ import numpy
 from . import census
 from . import syntax as S
 from .core import GENERATED_PREFIX
+from .markers import NONE_PASSED
 
 _MAPS = ("vectorize", "apply_along_axis", "piecewise", "apply_over_axes",
          "frompyfunc")   # numpy_maps.NAMES
@@ -80,7 +82,8 @@ def counted_rewrite(source, resolver, containers, known_types):
         fdef, resolver = plain_blocks.rewrite(source, fdef, resolver)
         counted = census.take(fdef)
     lookup = (lambda name: resolver.lookup(name, None))
-    if known_types and "isinstance" in counted.called:   # isinstance(o, C) answered here
+    if known_types and ("isinstance" in counted.called or any(   # isinstance(o, C), p is
+            k.endswith(NONE_PASSED) for k in known_types)):          # None: answered here
         from . import class_tests
         fdef = class_tests.rewrite(fdef, lookup, known_types)
         counted = census.take(fdef)

@@ -221,3 +221,87 @@ def tagged(x):
                                tagged])
 def test_operators_branching_on_their_operand_differentiate(f):
     check(f, P.X3, wrt=0, order=2)
+
+
+# --- `p is None` answered where the call passed None (session 26) -------------------------
+# An options or mask argument left to its default: the branch using it never runs, but its
+# code was lowered and refused (`o.update(opts)` of a None, a helper it calls).
+DEFAULT_OPTIONS = {"scale": 2.0, "shift": 0.5}
+
+
+def options_or_defaults(x, w, opts=None):
+    o = dict(DEFAULT_OPTIONS)
+    if opts is not None:
+        o.update(opts)
+    return np.sum(np.tanh(x * w) * o["scale"]) + o["shift"] * np.sum(w ** 2)
+
+
+def masked_square(x, mask=None):
+    y = x if mask is None else x * mask
+    return np.sum(y ** 2)
+
+
+def _masked_sum(x, m):
+    if m is None:
+        return np.sum(np.sin(x))
+    return np.sum(np.sin(x) * m)
+
+
+def mask_made_when_none(x, mask=None):
+    if mask is None:
+        mask = np.linspace(0.5, 1.5, x.shape[0])   # bound anew: `m is None` is False below
+    return _masked_sum(x, mask)
+
+
+def mask_passed_on(x, mask=None):
+    return _masked_sum(x, mask) * 2.0
+
+
+X2 = np.array([0.4, -0.3, 0.8])
+W2 = np.array([0.2, 0.5, -0.6])
+
+
+@pytest.mark.parametrize("opts", [None, {"shift": 0.25}], ids=["none", "dict"])
+def test_a_branch_on_an_option_left_out_is_dropped_and_a_dict_passed_differentiates(opts):
+    args = (X2, W2) if opts is None else (X2, W2, dict(opts))
+    check(options_or_defaults, *args, wrt=1, order=2)
+
+
+def test_none_and_an_array_get_their_own_variants():
+    g = srcdiff.grad(masked_square)
+    mask = np.array([1.0, 0.0, 2.0])
+    np.testing.assert_allclose(g(X2), 2 * X2)
+    np.testing.assert_allclose(g(X2, mask), 2 * X2 * mask ** 2)
+    np.testing.assert_allclose(g(X2, None), 2 * X2)
+    check(masked_square, X2, mask, wrt=0, order=2)
+    check(masked_square, X2, wrt=0, order=2)
+
+
+def test_the_variant_for_any_shape_keeps_none_apart_from_an_array(monkeypatch):
+    from srcdiff import derivative
+    monkeypatch.setattr(derivative, "MAX_SHAPE_VARIANTS", 1)   # the second is for any shape
+    g = srcdiff.grad(masked_square)
+    np.testing.assert_allclose(g(X2), 2 * X2)
+    for n in (2, 4, 5):
+        x = np.linspace(-1.0, 1.0, n)
+        mask = np.linspace(0.5, 2.0, n)
+        np.testing.assert_allclose(g(x, None), 2 * x)
+        np.testing.assert_allclose(g(x, mask), 2 * x * mask ** 2)
+
+
+@pytest.mark.parametrize("f", [mask_made_when_none, mask_passed_on], ids=lambda f: f.__name__)
+def test_the_none_fact_reaches_a_callee_only_where_the_parameter_is_not_bound_anew(f):
+    check(f, X2, wrt=0, order=2)
+    check(f, X2, np.array([2.0, 0.5, -1.0]), wrt=0, order=2)
+
+
+def test_is_none_is_answered_only_for_a_parameter_told_and_never_rebound():
+    from srcdiff.markers import NONE_PASSED
+    tree = frontend.get_source(mask_made_when_none).node
+    assert class_tests.rewrite(tree, lambda n: None, {}) is tree
+    assert class_tests.rewrite(tree, lambda n: None, {"mask" + NONE_PASSED: True}) is tree
+    kept = class_tests.settled({"mask" + NONE_PASSED: True, "x" + NONE_PASSED: True}, tree)
+    assert kept == {"x" + NONE_PASSED: True}
+    tree = frontend.get_source(masked_square).node
+    folded = class_tests.rewrite(tree, lambda n: None, {"mask" + NONE_PASSED: True})
+    assert "mask" not in {n.id for s in folded.body for n in S.walk(s) if isinstance(n, S.Name)}
