@@ -121,16 +121,18 @@ class MethodLowering:
                 base.id in self.locals and len(node.args) == 1 and not node.keywords:
             return self._extend(base, node, out)
         written = None
-        if method in ("pop", "insert") and (node.args or node.keywords):
+        own = method in _LIST_LIKE and _own_method(self, func.value, method)
+        if method in ("pop", "insert") and (node.args or node.keywords) and not own:
             from . import list_edits   # lst.pop(i), lst.insert(i, v) of a list
             written = list_edits.method(self, node, base, out, discard)
-        written = written or idioms.dict_write(self, node, base, out, discard) or \
-            named_tuples.method_call(self, node, base, out, discard)   # d.update; p._replace
+        if not own:
+            written = written or idioms.dict_write(self, node, base, out, discard) or \
+                named_tuples.method_call(self, node, base, out, discard)   # d.update
         if written is not None:
             return written
-        if method in MUTATING_METHODS:   # a.fill(v), a.sort(): a[...] = ...; others refused
-            return out_writes.method(self, node, base, method, out, discard)
-        if method == "append":
+        if method in MUTATING_METHODS and not own:   # a.fill(v), a.sort(): a[...] = ...;
+            return out_writes.method(self, node, base, method, out, discard)   # others refused
+        if method == "append" and not own:
             if len(node.args) != 1 or node.keywords:
                 raise self.error(node, "append takes exactly one argument")
             if not isinstance(base, S.Name) or base.id not in self.locals:
@@ -143,7 +145,7 @@ class MethodLowering:
             if discard:
                 return stmt
             raise self.error(node, "the result of append is None")
-        if method == "pop":
+        if method == "pop" and not own:
             if node.args or node.keywords:   # (list_edits imported above: refused here)
                 raise list_edits.refusal(self, node)
             if not isinstance(base, S.Name) or base.id not in self.locals:
@@ -231,3 +233,21 @@ def _bound_method_again(lw, node):
         return None
     return S.place_unplaced(S.Call(func=S.load(func.value.id), args=node.args[1:],
                                    keywords=node.keywords), node)
+
+
+# the methods of lists, dicts and arrays lowered as theirs: a class of the user's defining one
+# (`stats.update(v)`, `buffer.append(v)`, `queue.clear()`) has its own method followed instead
+_LIST_LIKE = MUTATING_METHODS | {"append", "pop"}
+
+
+def _own_method(lw, node, method):
+    """Whether `node` holds an object of a class of the user's (told by the call, or made
+    here) whose class defines `method` itself."""
+    from .object_lists import is_user_class
+    cls = lw.known_types.get(node.id) if isinstance(node, S.Name) else None
+    if cls is not None and node.id in assigned_names(lw.fdef.body):
+        cls = None
+    if cls is None:
+        cls = fobjects.class_of(lw, node, set())
+    return isinstance(cls, type) and is_user_class(cls) and any(
+        method in vars(c) for c in cls.__mro__ if is_user_class(c))

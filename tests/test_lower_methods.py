@@ -84,3 +84,80 @@ def test_extend_is_a_checked_list_concatenation_and_pop_its_own_kind():
 @pytest.mark.parametrize("fn", [method_form, appends, calls_a_method, extends, pops])
 def test_every_method_call_lowers_to_valid_core_code(fn):
     validate(lower_function(fn))
+
+
+# A class of the user's whose method has the name of a list's, dict's or array's in-place
+# method (`stats.update(v)`) was refused as that method (".update() changes its object in
+# place"), or taken for a list's append or pop: its own method is followed (session 26).
+class RunningMean:
+    def __init__(self, mean, n):
+        self.mean = mean
+        self.n = n
+
+    def update(self, v):
+        self.n += 1
+        self.mean = self.mean + (v - self.mean) / self.n
+        return self
+
+
+def running_mean_of_squares(x):
+    r = RunningMean(0.0, 0)
+    for v in x:
+        r.update(v * v)
+    return r.mean
+
+
+class Scaled:
+    def __init__(self, w):
+        self.w = w
+
+    def append(self, v):
+        return np.sum(self.w * v)
+
+    def pop(self):
+        return np.sum(self.w ** 2)
+
+    def sort(self, k):
+        return np.sort(self.w * k)
+
+
+def methods_named_like_a_lists(w, x):
+    s = Scaled(w)
+    a = s.append(x)
+    b = s.pop()
+    c = s.sort(2.0)
+    return a * b + np.sum(c * x)
+
+
+def passed_object_named_like_a_lists(s, x):
+    return s.append(x) + s.pop()
+
+
+def test_a_users_method_named_update_is_followed():
+    check(running_mean_of_squares, np.array([0.3, -1.2, 0.8, 2.0]), order=2)
+
+
+def test_a_users_methods_named_append_pop_and_sort_are_followed():
+    w, x = np.array([0.5, -0.3, 1.2]), np.array([1.1, 0.4, -0.7])
+    check(methods_named_like_a_lists, w, x, wrt=0, order=2)
+    check(methods_named_like_a_lists, w, x, wrt=1, order=2)
+    check(passed_object_named_like_a_lists, Scaled(w), x, wrt=1, order=2)
+
+
+class Accumulator:
+    def __init__(self, total):
+        self.total = total
+
+    def append(self, v):   # rebinding a field: was taken for a list's append (KeyError -1)
+        self.total = self.total + v * v
+
+
+def accumulated_by_append(x):
+    a = Accumulator(0.0)
+    for v in x:
+        a.append(v)
+    return a.total
+
+
+def test_a_users_append_rebinding_a_field_is_followed():
+    check(accumulated_by_append, np.array([0.3, -1.2, 0.8]), order=2)
