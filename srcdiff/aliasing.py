@@ -219,6 +219,24 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 guards.setdefault((id(w), r, None), (w, error, r, None, None))
         return True
 
+    def viewed_from(names):
+        """`names` and the names whose arrays they are views, rows or aliases of, followed
+        back through each binding (`s = r[1:]`, `r = B[1]`, `u = t.T`): a write into one
+        changes them all."""
+        out, todo = set(), list(names)
+        while todo:
+            n = todo.pop()
+            if n in out:
+                continue
+            out.add(n)
+            for t in defs.get(n, ()):
+                v = t.value
+                base = v if t.sd.kind == Kind.COPY else v.value if t.sd.kind == Kind.SUBSCRIPT \
+                    else viewed_argument(t.sd.func, v) if t.sd.kind == Kind.CALL else None
+                if isinstance(base, S.Name):
+                    todo.append(base.id)
+        return out
+
     def must_be_defined(name, stmt):
         """Whether `name` is bound whenever `stmt` runs (a parameter or global is)."""
         if not defined:
@@ -276,7 +294,10 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
             who = seen[id(w)][0]
             read = others is None or must or any(read_after(o, w, stmts) for o in others) or \
                 (item_of and who != name) or (holder is not None and who is None) or \
-                (who not in (None, name) and not _rows_of(defs.get(who, ()), name))
+                (who not in (None, name) and not _rows_of(defs.get(who, ()), name)) or \
+                (who is None and holder is None and any(   # (where alias_flow cannot tell:
+                    read_after(o, w, stmts) for o in viewed_from(others) - set(others)))
+            # `r = B[1]; s = r[1:]; s *= 3`: what r was viewed from, B, is read after)
             if holder is not None and not must_be_defined(holder, w):   # (unbound on some
                 # path: checked through its shadow, None there; never bound there: unseen)
                 if read and shadow(holder, w) is not None:

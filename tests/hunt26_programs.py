@@ -22,6 +22,7 @@ TEMPERATURE = 298.15
 DT = 0.02
 EPS = 1e-12
 LAYER_NAMES = ("hidden", "output")
+A3 = np.array([[1.2, 0.3, -0.2], [0.1, 0.9, 0.4], [-0.3, 0.2, 1.5]])
 
 
 # --- simulations ---------------------------------------------------------------------------
@@ -490,6 +491,55 @@ def gauss_elimination(A, b=np.array([1.0, 2.0, 0.5])):
     return np.sum(x ** 2)
 
 
+W9 = np.arange(9.0).reshape(3, 3)
+
+
+def row_then_slice_scaled(A):
+    """A slice of a row of a matrix scaled in place (`r = B[1]; s = r[1:]; s *= 3`): B
+    changes through the view of a view. Was differentiated as if s were bound anew (a wrong
+    value and gradient, no error); refused now, at the write."""
+    B = A.copy()
+    r = B[1]
+    s = r[1:]
+    s *= 3.0
+    return np.sum(B ** 2 * W9)
+
+
+def row_slice_chain_scaled(A):
+    """The same written in one subscript chain, `s = B[1][1:]`."""
+    B = A.copy()
+    s = B[1][1:]
+    s *= 3.0
+    return np.sum(B ** 2 * W9)
+
+
+def block_transposed_scaled(A):
+    """The transpose of a block of rows scaled in place (`u = B[1:].T; u *= 2`)."""
+    B = A.copy()
+    t = B[1:]
+    u = t.T
+    u *= 2.0
+    return np.sum(B ** 2 * W9)
+
+
+def rows_normalized_in_loop(A):
+    """Each row of a copy divided in place by its squared norm through the loop variable
+    (`for row in B: row /= ...`), then the row swap written with index arrays."""
+    B = A.copy()
+    for row in B:
+        row /= np.sum(row ** 2)
+    B[[0, 2]] = B[[2, 0]]
+    return np.sum(B * W9)
+
+
+def overlapping_inplace_adds(x):
+    """In-place adds whose operand overlaps the target (`y += y[::-1]`, `y[1:] += y[:-1]`),
+    which NumPy buffers."""
+    y = x * 1.0
+    y += y[::-1]
+    y[1:] += y[:-1] ** 2
+    return np.sum(y * np.array([1.0, -2.0, 3.0]))
+
 def laplacian_smoothing(u):
     """Jacobi smoothing of interior points through slices, boundary fixed."""
     v = u.copy()
@@ -649,6 +699,76 @@ def scalar_python_loop(x):
     return acc + max(v * v for v in vals)
 
 
+
+def einsum_trace_batched_det(A):
+    """einsum traces and diagonals, batched inv/slogdet/det of a stack of SPD matrices."""
+    S = np.stack([A @ A.T + np.eye(3), A.T @ A + 2.0 * np.eye(3)])
+    inv = np.linalg.inv(S)
+    sign, ld = np.linalg.slogdet(S)
+    tr = np.einsum("ii->", A @ A) + np.sum(np.einsum("ij,ij->i", A, A.T))
+    return tr + np.sum(inv[:, 0, :]) + np.sum(ld) + 0.01 * np.sum(np.linalg.det(S))
+
+
+def sorted_dict_items_by_value(x):
+    """A dict's items sorted by a lambda on the value, the smallest and largest read."""
+    d = {"a": x[0] * 2.0, "b": x[1] - 1.0, "c": np.sin(x[2])}
+    ranked = sorted(d.items(), key=lambda kv: kv[1])
+    return ranked[0][1] * 3.0 + ranked[-1][1]
+
+
+def try_else_branch(x):
+    """try/except/else: the else block does the work when nothing raises."""
+    out = 0.0
+    try:
+        y = np.log(x)
+    except FloatingPointError:
+        y = np.zeros_like(x)
+    else:
+        out = np.sum(y * y)
+    return out + np.sum(y)
+
+
+def while_else_scan(x):
+    """A scan with `while ... else` (the else runs when no break happened)."""
+    i = 0
+    s = 0.0
+    while i < len(x):
+        if x[i] > 2.0:
+            break
+        s = s + x[i] ** 2
+        i += 1
+    else:
+        s = s * 2.0
+    return s
+
+
+def ranks_from_argsort(x):
+    """Ranks written by `ranks[order] = arange(n)` (no derivative) weighting the values."""
+    order = np.argsort(x)
+    ranks = np.empty(len(x))
+    ranks[order] = np.arange(len(x))
+    return np.sum(ranks * x) + np.sum(x[order] * np.arange(len(x)))
+
+
+def closure_reads_rebound_name(x):
+    """A nested def reading a name the enclosing function binds again after the def (it
+    sees the later value), and one freezing it as a default argument."""
+    scale = 1.0
+
+    def late(v):
+        return v * scale
+
+    def frozen(v, s=scale):
+        return v * s
+    scale = x[0]
+    return np.sum(late(x)) + np.sum(frozen(x) ** 2)
+
+
+def interp_table(fp, xq=np.array([0.15, 0.55, 0.9])):
+    """Linear interpolation in a table whose values are differentiated."""
+    xp = np.array([0.0, 0.3, 0.6, 1.0])
+    return np.sum(np.interp(xq, xp, fp) ** 2)
+
 CASES = [
     ("projectile_until_ground", projectile_until_ground, (np.array([3.0, 4.0]),), {}),
     ("damped_oscillator_energy", damped_oscillator_energy, (np.array([4.0, 0.7]),), {}),
@@ -690,6 +810,11 @@ CASES = [
     ("column_scaling_inplace", column_scaling_inplace, (rng.normal(size=(3, 3)),), {}),
     ("histogram_accumulate", histogram_accumulate, (np.array([-1.0, 0.3, 1.5, -0.2, 0.5]),), {}),
     ("gauss_elimination", gauss_elimination, (np.array([[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.3, 0.4, 2.0]]),), {}),
+    ("row_then_slice_scaled", row_then_slice_scaled, (A3,), {}),
+    ("row_slice_chain_scaled", row_slice_chain_scaled, (A3,), {}),
+    ("block_transposed_scaled", block_transposed_scaled, (A3,), {}),
+    ("rows_normalized_in_loop", rows_normalized_in_loop, (A3,), {}),
+    ("overlapping_inplace_adds", overlapping_inplace_adds, (np.array([0.4, -0.7, 1.1]),), {}),
     ("laplacian_smoothing", laplacian_smoothing, (rng.normal(size=7),), {}),
     ("standardized_skew", standardized_skew, (rng.normal(size=(5, 3)),), {}),
     ("cholesky_or_jitter", cholesky_or_jitter, (rng.normal(size=(3, 3)) + 2 * np.eye(3),), {}),
@@ -704,10 +829,22 @@ CASES = [
     ("gibbs_sampler_fixed", gibbs_sampler_fixed, (np.array([0.4, -0.2]),), {}),
     ("while_bisection_bracket", while_bisection_bracket, (5.3,), {}),
     ("scalar_python_loop", scalar_python_loop, (np.array([0.4, -1.2, 0.8]),), {}),
+    ("einsum_trace_batched_det", einsum_trace_batched_det, (A3,), {}),
+    ("sorted_dict_items_by_value", sorted_dict_items_by_value, (np.array([0.4, -0.7, 1.1]),), {}),
+    ("try_else_branch", try_else_branch, (np.array([0.5, 1.5, 2.0]),), {}),
+    ("while_else_scan", while_else_scan, (np.array([0.4, -0.7, 1.1]),), {}),
+    ("while_else_scan_break", while_else_scan, (np.array([0.4, 2.7, 1.1]),), {}),
+    ("ranks_from_argsort", ranks_from_argsort, (np.array([0.4, -0.7, 1.1, 0.2]),), {}),
+    ("closure_reads_rebound_name", closure_reads_rebound_name, (np.array([0.4, -0.7, 1.1]),), {}),
+    ("interp_table", interp_table, (np.array([1.0, 0.5, -0.3, 0.8]),), {}),
 ]
 
 # Programs srcdiff refuses today, each at its line (see the report of hunt 26).
-REFUSED = set()
+REFUSED = {
+    "row_then_slice_scaled",    # a write through a view of a view (s = r[1:] of r = B[1]):
+    "row_slice_chain_scaled",   # was silently wrong (value and gradient), now refused at the
+    "block_transposed_scaled",  # write; a true refusal of an in-place write B sees
+}
 
 # Crashes the hunt found (fixed ones listed with what was fixed).
 CRASHES = set()

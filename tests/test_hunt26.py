@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from gradcheck import check, numerical_grad
+from gradcheck import check, numerical_grad, refusal
 from hunt_cases import check_case
 
 import hunt26_programs as P
@@ -60,3 +60,26 @@ def test_a_loop_over_a_closure_dict_goes_through_its_keys():
             s = s + order[k] * x[k] ** 3
         return s + sum(v * x[k] for k, v in order.items())
     check(f, np.array([0.3, 0.7, -1.1]), order=1)
+
+
+# `r = B[1]; s = r[1:]; s *= 3` (and `s = B[1][1:]`, `u = B[1:].T`) changes B through a view
+# of a view, where alias_flow could not tell who sees the write: aliasing.py only looked for
+# reads of r (not read again), so `s *= 3` was taken as s bound anew — a wrong value and a
+# wrong gradient with no error. Reads of what r was viewed from (B) now count too: refused
+# at the write, in both modes.
+@pytest.mark.parametrize("f", [P.row_then_slice_scaled, P.row_slice_chain_scaled,
+                               P.block_transposed_scaled])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_an_inplace_update_through_a_view_of_a_view_is_refused_not_wrong(f, mode):
+    err = refusal(f, (P.A3,), mode)
+    assert "would change another array too" in str(err)
+
+
+def test_an_inplace_update_of_a_number_taken_through_a_row_still_rebinds():
+    def f(x):
+        B = np.outer(x, x)
+        r = B[1]
+        v = r[0]      # a number: `v *= 3` binds it anew, B unchanged
+        v *= 3.0
+        return np.sum(B) + v
+    check(f, np.array([0.4, -0.7, 1.1]), order=1)
