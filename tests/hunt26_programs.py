@@ -522,6 +522,35 @@ def block_transposed_scaled(A):
     return np.sum(B ** 2 * W9)
 
 
+def row_alias_scaled(A):
+    """A second name for a row scaled in place (`r = B[1]; r2 = r; r2 *= 2`): was silently
+    wrong like the views of views above; refused now."""
+    B = A.copy()
+    r = B[1]
+    r2 = r
+    r2 *= 2.0
+    return np.sum(B ** 2 * W9)
+
+
+def reshaped_window_shifted(A):
+    """A window of a flattened matrix shifted in place (`v = B.reshape(-1)[2:5]; v += 1`):
+    was silently wrong; refused now."""
+    B = A.copy()
+    v = B.reshape(-1)[2:5]
+    v += 1.0
+    return np.sum(B ** 2 * W9)
+
+
+def transposed_row_written(A):
+    """A row of the transpose written (`B.T[0] = ...`: B's first column), and a row view
+    taken before the base is bound anew (`r = B[1]; B = B * 2; r *= 3`: the old B)."""
+    B = A.copy()
+    B.T[0] = A[1] * 2.0
+    r = B[1]
+    B = B * 2.0
+    r *= 3.0
+    return np.sum(B ** 2 * W9)
+
 def rows_normalized_in_loop(A):
     """Each row of a copy divided in place by its squared norm through the loop variable
     (`for row in B: row /= ...`), then the row swap written with index arrays."""
@@ -813,6 +842,9 @@ CASES = [
     ("row_then_slice_scaled", row_then_slice_scaled, (A3,), {}),
     ("row_slice_chain_scaled", row_slice_chain_scaled, (A3,), {}),
     ("block_transposed_scaled", block_transposed_scaled, (A3,), {}),
+    ("row_alias_scaled", row_alias_scaled, (A3,), {}),
+    ("reshaped_window_shifted", reshaped_window_shifted, (A3,), {}),
+    ("transposed_row_written", transposed_row_written, (A3,), {}),
     ("rows_normalized_in_loop", rows_normalized_in_loop, (A3,), {}),
     ("overlapping_inplace_adds", overlapping_inplace_adds, (np.array([0.4, -0.7, 1.1]),), {}),
     ("laplacian_smoothing", laplacian_smoothing, (rng.normal(size=7),), {}),
@@ -844,6 +876,8 @@ REFUSED = {
     "row_then_slice_scaled",    # a write through a view of a view (s = r[1:] of r = B[1]):
     "row_slice_chain_scaled",   # was silently wrong (value and gradient), now refused at the
     "block_transposed_scaled",  # write; a true refusal of an in-place write B sees
+    "row_alias_scaled",         # (r2 = r of r = B[1]: the same)
+    "reshaped_window_shifted",  # (v = B.reshape(-1)[2:5]: the same)
 }
 
 # Crashes the hunt found (fixed ones listed with what was fixed).

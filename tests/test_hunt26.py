@@ -68,7 +68,8 @@ def test_a_loop_over_a_closure_dict_goes_through_its_keys():
 # wrong gradient with no error. Reads of what r was viewed from (B) now count too: refused
 # at the write, in both modes.
 @pytest.mark.parametrize("f", [P.row_then_slice_scaled, P.row_slice_chain_scaled,
-                               P.block_transposed_scaled])
+                               P.block_transposed_scaled, P.row_alias_scaled,
+                               P.reshaped_window_shifted])
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
 def test_an_inplace_update_through_a_view_of_a_view_is_refused_not_wrong(f, mode):
     err = refusal(f, (P.A3,), mode)
