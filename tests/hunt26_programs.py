@@ -542,14 +542,20 @@ def reshaped_window_shifted(A):
 
 
 def transposed_row_written(A):
-    """A row of the transpose written (`B.T[0] = ...`: B's first column), and a row view
-    taken before the base is bound anew (`r = B[1]; B = B * 2; r *= 3`: the old B)."""
+    """A row of the transpose written (`B.T[0] = ...`: B's first column)."""
     B = A.copy()
     B.T[0] = A[1] * 2.0
+    return np.sum(B ** 2 * W9)
+
+
+def row_kept_across_rebinding(A):
+    """A row view taken before the base is bound anew (`r = B[1]; B = B * 2; r *= 3`:
+    changes the old B only, which nothing reads)."""
+    B = A.copy()
     r = B[1]
     B = B * 2.0
     r *= 3.0
-    return np.sum(B ** 2 * W9)
+    return np.sum(B ** 2 * W9) + np.sum(r)
 
 def rows_normalized_in_loop(A):
     """Each row of a copy divided in place by its squared norm through the loop variable
@@ -845,6 +851,7 @@ CASES = [
     ("row_alias_scaled", row_alias_scaled, (A3,), {}),
     ("reshaped_window_shifted", reshaped_window_shifted, (A3,), {}),
     ("transposed_row_written", transposed_row_written, (A3,), {}),
+    ("row_kept_across_rebinding", row_kept_across_rebinding, (A3,), {}),
     ("rows_normalized_in_loop", rows_normalized_in_loop, (A3,), {}),
     ("overlapping_inplace_adds", overlapping_inplace_adds, (np.array([0.4, -0.7, 1.1]),), {}),
     ("laplacian_smoothing", laplacian_smoothing, (rng.normal(size=7),), {}),

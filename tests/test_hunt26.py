@@ -65,7 +65,8 @@ def test_a_loop_over_a_closure_dict_goes_through_its_keys():
 # `r = B[1]; s = r[1:]; s *= 3` (and `s = B[1][1:]`, `u = B[1:].T`) changes B through a view
 # of a view, where alias_flow could not tell who sees the write: aliasing.py only looked for
 # reads of r (not read again), so `s *= 3` was taken as s bound anew — a wrong value and a
-# wrong gradient with no error. Reads of what r was viewed from (B) now count too: refused
+# wrong gradient with no error (so were `r2 = r; r2 *= 2` and `v = B.reshape(-1)[2:5];
+# v += 1`). Reads of what r was viewed from (B) now count too: refused
 # at the write, in both modes.
 @pytest.mark.parametrize("f", [P.row_then_slice_scaled, P.row_slice_chain_scaled,
                                P.block_transposed_scaled, P.row_alias_scaled,
