@@ -541,6 +541,31 @@ def reshaped_window_shifted(A):
     return np.sum(B ** 2 * W9)
 
 
+def _row_of(M, i):
+    return M[i]
+
+
+def _scaled_row_of(M, i):
+    return M[i] * 1.0
+
+
+def helper_row_tail_scaled(A):
+    """The tail of a row a helper returns scaled in place (`s = row_of(B, 1)[1:]; s *= 2`):
+    the helper gives back a view of B, which changes. Was silently wrong; refused now where
+    the run shows s shares B's memory."""
+    B = A.copy()
+    s = _row_of(B, 1)[1:]
+    s *= 2.0
+    return np.sum(B ** 2 * W9)
+
+
+def helper_copy_tail_scaled(A):
+    """The same where the helper returns a new array: B unchanged, differentiated."""
+    B = A.copy()
+    s = _scaled_row_of(B, 1)[1:]
+    s *= 2.0
+    return np.sum(B ** 2 * W9) + np.sum(s ** 2)
+
 def transposed_row_written(A):
     """A row of the transpose written (`B.T[0] = ...`: B's first column)."""
     B = A.copy()
@@ -850,6 +875,8 @@ CASES = [
     ("block_transposed_scaled", block_transposed_scaled, (A3,), {}),
     ("row_alias_scaled", row_alias_scaled, (A3,), {}),
     ("reshaped_window_shifted", reshaped_window_shifted, (A3,), {}),
+    ("helper_row_tail_scaled", helper_row_tail_scaled, (A3,), {}),
+    ("helper_copy_tail_scaled", helper_copy_tail_scaled, (A3,), {}),
     ("transposed_row_written", transposed_row_written, (A3,), {}),
     ("row_kept_across_rebinding", row_kept_across_rebinding, (A3,), {}),
     ("rows_normalized_in_loop", rows_normalized_in_loop, (A3,), {}),
@@ -885,6 +912,7 @@ REFUSED = {
     "block_transposed_scaled",  # write; a true refusal of an in-place write B sees
     "row_alias_scaled",         # (r2 = r of r = B[1]: the same)
     "reshaped_window_shifted",  # (v = B.reshape(-1)[2:5]: the same)
+    "helper_row_tail_scaled",   # (s = row_of(B, 1)[1:], a helper's view of B: when it runs)
 }
 
 # Crashes the hunt found (fixed ones listed with what was fixed).
