@@ -222,7 +222,8 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
     def viewed_from(names):
         """`names` and the names whose arrays they are views, rows or aliases of, followed
         back through each binding (`s = r[1:]`, `r = B[1]`, `u = t.T`, `r = row_of(B, 1)`: a
-        function of yours may return a view of its argument): a write into one changes them
+        function of yours may return a view of its argument) and through the items of lists
+        (`s = rows[1][1:]` of `rows = [B[i] for i in ...]`): a write into one changes them
         all."""
         out, todo = set(), list(names)
         while todo:
@@ -230,7 +231,17 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
             if n in out:
                 continue
             out.add(n)
+            for t in stmts:   # what a list holds: the arrays appended or stored into it
+                if t.sd.kind == Kind.APPEND and isinstance(t.value.func.value, S.Name) and \
+                        t.value.func.value.id == n:
+                    todo += [a.id for a in t.value.args if isinstance(a, S.Name)]
+                elif (stored_into(t, defs) or (None,))[0] == n:
+                    todo.append(stored_into(t, defs)[1])
             for t in defs.get(n, ()):
+                if t.sd.kind == Kind.DISPLAY:   # [B[0], B[1]]: its items
+                    elts = t.value.values if isinstance(t.value, S.Dict) else t.value.elts
+                    todo += [e.id for e in elts if isinstance(e, S.Name)]
+                    continue
                 v = t.value
                 if t.sd.kind == Kind.CALL and is_user_function(t.sd.func):
                     # (a function of yours may return an argument, or a view of one)

@@ -566,6 +566,24 @@ def helper_copy_tail_scaled(A):
     s *= 2.0
     return np.sum(B ** 2 * W9) + np.sum(s ** 2)
 
+def listed_row_tail_scaled(A):
+    """The tail of a row taken from a list of B's rows scaled in place (`rows = [B[i] for i
+    in range(3)]; s = rows[1][1:]; s *= 2`): B changes. Was silently wrong; refused now."""
+    B = A.copy()
+    rows = [B[i] for i in range(3)]
+    s = rows[1][1:]
+    s *= 2.0
+    return np.sum(B ** 2 * W9)
+
+
+def listed_copies_tail_scaled(A):
+    """The same over copies of the rows (`B[i] * 1.0`): B unchanged, differentiated."""
+    B = A.copy()
+    rows = [B[i] * 1.0 for i in range(3)]
+    s = rows[1][1:]
+    s *= 2.0
+    return np.sum(B ** 2 * W9) + np.sum(s ** 2)
+
 def transposed_row_written(A):
     """A row of the transpose written (`B.T[0] = ...`: B's first column)."""
     B = A.copy()
@@ -877,6 +895,8 @@ CASES = [
     ("reshaped_window_shifted", reshaped_window_shifted, (A3,), {}),
     ("helper_row_tail_scaled", helper_row_tail_scaled, (A3,), {}),
     ("helper_copy_tail_scaled", helper_copy_tail_scaled, (A3,), {}),
+    ("listed_row_tail_scaled", listed_row_tail_scaled, (A3,), {}),
+    ("listed_copies_tail_scaled", listed_copies_tail_scaled, (A3,), {}),
     ("transposed_row_written", transposed_row_written, (A3,), {}),
     ("row_kept_across_rebinding", row_kept_across_rebinding, (A3,), {}),
     ("rows_normalized_in_loop", rows_normalized_in_loop, (A3,), {}),
@@ -913,6 +933,7 @@ REFUSED = {
     "row_alias_scaled",         # (r2 = r of r = B[1]: the same)
     "reshaped_window_shifted",  # (v = B.reshape(-1)[2:5]: the same)
     "helper_row_tail_scaled",   # (s = row_of(B, 1)[1:], a helper's view of B: when it runs)
+    "listed_row_tail_scaled",   # (s = rows[1][1:] of a list of B's rows: when it runs)
 }
 
 # Crashes the hunt found (fixed ones listed with what was fixed).

@@ -65,13 +65,15 @@ def test_a_loop_over_a_closure_dict_goes_through_its_keys():
 # `r = B[1]; s = r[1:]; s *= 3` (and `s = B[1][1:]`, `u = B[1:].T`) changes B through a view
 # of a view, where alias_flow could not tell who sees the write: aliasing.py only looked for
 # reads of r (not read again), so `s *= 3` was taken as s bound anew — a wrong value and a
-# wrong gradient with no error (so were `r2 = r; r2 *= 2` and `v = B.reshape(-1)[2:5];
-# v += 1`, and `s = row_of(B, 1)[1:]; s *= 2` through a helper returning a row). Reads of
-# what r was viewed from (B) now count too: the run checks s shares none of B's memory, refused
-# at the write where it does, in both modes (helper_copy_tail_scaled, sharing none, runs).
+# wrong gradient with no error (so were `r2 = r; r2 *= 2`, `v = B.reshape(-1)[2:5]; v += 1`,
+# `s = row_of(B, 1)[1:]; s *= 2` through a helper returning a row, and `s = rows[1][1:]` of
+# a list of B's rows). Reads of what r was viewed from (B) now count too: the run checks s
+# shares none of B's memory, refused at the write where it does, in both modes
+# (helper_copy_tail_scaled and listed_copies_tail_scaled, sharing none, run).
 @pytest.mark.parametrize("f", [P.row_then_slice_scaled, P.row_slice_chain_scaled,
                                P.block_transposed_scaled, P.row_alias_scaled,
-                               P.reshaped_window_shifted, P.helper_row_tail_scaled])
+                               P.reshaped_window_shifted, P.helper_row_tail_scaled,
+                               P.listed_row_tail_scaled])
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
 def test_an_inplace_update_through_a_view_of_a_view_is_refused_not_wrong(f, mode):
     err = refusal(f, (P.A3,), mode)
