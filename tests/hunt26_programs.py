@@ -847,6 +847,88 @@ def interp_table(fp, xq=np.array([0.15, 0.55, 0.9])):
     xp = np.array([0.0, 0.3, 0.6, 1.0])
     return np.sum(np.interp(xq, xp, fp) ** 2)
 
+
+X6 = np.array([[0.3, 1.2, -0.5], [0.9, -0.1, 0.4], [1.5, 0.7, 0.2], [-0.4, 0.5, 1.1],
+               [0.8, -0.9, 0.6], [0.1, 0.3, -0.7]])
+
+
+def covariance_and_fit(X):
+    """Sample covariance and correlation, a quadratic fit by polyfit evaluated by polyval,
+    a weighted average."""
+    C = np.cov(X, rowvar=False)
+    R = np.corrcoef(X.T)
+    t = np.linspace(0.0, 1.0, len(X))
+    c = np.polyfit(t, X[:, 0], 2)
+    w = np.exp(X[:, 1])
+    return np.sum(C ** 2) + np.sum(R[0, 1:] ** 2) + np.sum(np.polyval(c, t) ** 2) + \
+        np.average(X[:, 2], weights=w)
+
+
+def mahalanobis_distances(X):
+    """Mahalanobis distances of samples to their mean by a three-operand einsum."""
+    mu = X.mean(axis=0)
+    D = X - mu
+    S = D.T @ D / (len(X) - 1) + 0.1 * np.eye(3)
+    m = np.einsum("ni,ij,nj->n", D, np.linalg.inv(S), D)
+    return np.sum(np.sqrt(m))
+
+
+def product_through_a_zero(x):
+    """np.prod and np.cumprod where one factor is exactly zero (the derivative is the
+    product of the others, not prod / x)."""
+    return np.prod(x) + np.sum(np.cumprod(x) * np.array([1.0, 2.0, 3.0, 4.0]))
+
+
+def adam_on_dict_params(w, X=np.array([[0.5, -0.2], [0.1, 0.8], [-0.6, 0.3]]),
+                        y=np.array([0.3, -0.1, 0.7])):
+    """Adam with its moments in dicts made by comprehensions over params.items(), the
+    parameters updated in place (`params[k] -= ...`)."""
+    params = {"w": w.copy(), "b": np.zeros(2)}
+    m = {k: np.zeros_like(v) for k, v in params.items()}
+    v = {k: np.zeros_like(p) for k, p in params.items()}
+    for t in range(1, 4):
+        r = X @ params["w"] + params["b"].sum() - y
+        grads = {"w": X.T @ r / 3.0, "b": np.full(2, r.mean() / 2.0)}
+        for k in params:
+            m[k] = 0.9 * m[k] + 0.1 * grads[k]
+            v[k] = 0.99 * v[k] + 0.01 * grads[k] ** 2
+            mh = m[k] / (1 - 0.9 ** t)
+            vh = v[k] / (1 - 0.99 ** t)
+            params[k] -= 0.1 * mh / (np.sqrt(vh) + 1e-8)
+    return np.sum((X @ params["w"] + params["b"].sum() - y) ** 2)
+
+
+def momentum_on_list_params(w):
+    """Momentum SGD over a list of parameter arrays with a list of velocities, by
+    enumerate(zip(...)) and item rebinding."""
+    ps = [w * 1.0, w[::-1] * 1.0]
+    vel = [np.zeros(3), np.zeros(3)]
+    for step in range(3):
+        gs = [2.0 * p + np.sin(p) for p in ps]
+        for i, (p, g) in enumerate(zip(ps, gs)):
+            vel[i] = 0.9 * vel[i] - 0.1 * g
+            ps[i] = p + vel[i]
+    return sum(np.sum(p ** 2) for p in ps)
+
+
+def nested_dict_network(w):
+    """A network in a dict of dicts, layers looked up by name in a list."""
+    net = {"l1": {"W": np.outer(w, w), "b": w * 0.1},
+           "l2": {"W": np.eye(3) * w[0], "b": np.zeros(3)}}
+    h = np.array([0.2, -0.4, 0.6])
+    for name in ["l1", "l2"]:
+        layer = net[name]
+        h = np.tanh(layer["W"] @ h + layer["b"])
+    return np.sum(h ** 2)
+
+
+def nested_dict_item_updated(w):
+    """An array two dicts deep scaled in place and one item of it incremented."""
+    net = {"l1": {"W": np.outer(w, w)}}
+    net["l1"]["W"] *= 0.5
+    net["l1"]["W"][0, 0] += w[1]
+    return np.sum(net["l1"]["W"] ** 2)
+
 CASES = [
     ("projectile_until_ground", projectile_until_ground, (np.array([3.0, 4.0]),), {}),
     ("damped_oscillator_energy", damped_oscillator_energy, (np.array([4.0, 0.7]),), {}),
@@ -923,6 +1005,13 @@ CASES = [
     ("ranks_from_argsort", ranks_from_argsort, (np.array([0.4, -0.7, 1.1, 0.2]),), {}),
     ("closure_reads_rebound_name", closure_reads_rebound_name, (np.array([0.4, -0.7, 1.1]),), {}),
     ("interp_table", interp_table, (np.array([1.0, 0.5, -0.3, 0.8]),), {}),
+    ("covariance_and_fit", covariance_and_fit, (X6,), {}),
+    ("mahalanobis_distances", mahalanobis_distances, (X6,), {}),
+    ("product_through_a_zero", product_through_a_zero, (np.array([1.3, 0.0, -0.7, 2.0]),), {}),
+    ("adam_on_dict_params", adam_on_dict_params, (np.array([0.5, -0.3]),), {}),
+    ("momentum_on_list_params", momentum_on_list_params, (np.array([0.4, -0.7, 1.1]),), {}),
+    ("nested_dict_network", nested_dict_network, (np.array([0.4, -0.7, 1.1]),), {}),
+    ("nested_dict_item_updated", nested_dict_item_updated, (np.array([0.4, -0.7, 1.1]),), {}),
 ]
 
 # Programs srcdiff refuses today, each at its line (see the report of hunt 26).
@@ -934,6 +1023,12 @@ REFUSED = {
     "reshaped_window_shifted",  # (v = B.reshape(-1)[2:5]: the same)
     "helper_row_tail_scaled",   # (s = row_of(B, 1)[1:], a helper's view of B: when it runs)
     "listed_row_tail_scaled",   # (s = rows[1][1:] of a list of B's rows: when it runs)
+    # false refusals (the derivative exists), left for a later session:
+    "adam_on_dict_params",      # params[k] -= ... by a key the loop computes (`for k in
+    #   params`), even on a dict of two fresh arrays: "another name here may hold that item
+    #   too" (params[k] = params[k] - ... differentiates)
+    "nested_dict_item_updated",  # net["l1"]["W"][0, 0] += ...: "net holds it too and is
+    #   read after" (net is the holder written through)
 }
 
 # Crashes the hunt found (fixed ones listed with what was fixed).
