@@ -929,6 +929,14 @@ def nested_dict_item_updated(w):
     net["l1"]["W"][0, 0] += w[1]
     return np.sum(net["l1"]["W"] ** 2)
 
+
+def keyword_only_loss(x, *, scale=2.0, shift=0.5):
+    """Keyword-only parameters with defaults (`def f(x, *, scale=2.0)`), and a nested def
+    with a required keyword-only one called by keyword."""
+    def affine(v, *, a, b=1.0):
+        return a * v + b
+    return np.sum((scale * x + shift) ** 2) + np.sum(affine(x, a=x[2]) ** 2)
+
 CASES = [
     ("projectile_until_ground", projectile_until_ground, (np.array([3.0, 4.0]),), {}),
     ("damped_oscillator_energy", damped_oscillator_energy, (np.array([4.0, 0.7]),), {}),
@@ -1010,6 +1018,7 @@ CASES = [
     ("product_through_a_zero", product_through_a_zero, (np.array([1.3, 0.0, -0.7, 2.0]),), {}),
     ("adam_on_dict_params", adam_on_dict_params, (np.array([0.5, -0.3]),), {}),
     ("momentum_on_list_params", momentum_on_list_params, (np.array([0.4, -0.7, 1.1]),), {}),
+    ("keyword_only_loss", keyword_only_loss, (np.array([0.4, -0.7, 1.1]),), {}),
     ("nested_dict_network", nested_dict_network, (np.array([0.4, -0.7, 1.1]),), {}),
     ("nested_dict_item_updated", nested_dict_item_updated, (np.array([0.4, -0.7, 1.1]),), {}),
 ]
