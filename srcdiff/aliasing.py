@@ -232,8 +232,9 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 continue
             out.add(n)
             for t in stmts:   # what a list holds: the arrays appended or stored into it
-                if t.sd.kind == Kind.APPEND and isinstance(t.value.func.value, S.Name) and \
-                        t.value.func.value.id == n:
+                held = getattr(getattr(t.value, "func", None), "value", None) \
+                    if t.sd.kind == Kind.APPEND else None   # (L.append(v): L)
+                if isinstance(held, S.Name) and held.id == n:
                     todo += [a.id for a in t.value.args if isinstance(a, S.Name)]
                 elif (stored_into(t, defs) or (None,))[0] == n:
                     todo.append(stored_into(t, defs)[1])
