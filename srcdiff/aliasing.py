@@ -219,6 +219,41 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 guards.setdefault((id(w), r, None), (w, error, r, None, None))
         return True
 
+    def viewed_from(names):
+        """`names` and the names whose arrays they are views, rows or aliases of, followed
+        back through each binding (`s = r[1:]`, `r = B[1]`, `u = t.T`, `r = row_of(B, 1)`: a
+        function of yours may return a view of its argument) and through the items of lists
+        (`s = rows[1][1:]` of `rows = [B[i] for i in ...]`): a write into one changes them
+        all."""
+        out, todo = set(), list(names)
+        while todo:
+            n = todo.pop()
+            if n in out:
+                continue
+            out.add(n)
+            for t in stmts:   # what a list holds: the arrays appended or stored into it
+                held = getattr(getattr(t.value, "func", None), "value", None) \
+                    if t.sd.kind == Kind.APPEND else None   # (L.append(v): L)
+                if isinstance(held, S.Name) and held.id == n:
+                    todo += [a.id for a in t.value.args if isinstance(a, S.Name)]
+                elif (stored_into(t, defs) or (None,))[0] == n:
+                    todo.append(stored_into(t, defs)[1])
+            for t in defs.get(n, ()):
+                if t.sd.kind == Kind.DISPLAY:   # [B[0], B[1]]: its items
+                    elts = t.value.values if isinstance(t.value, S.Dict) else t.value.elts
+                    todo += [e.id for e in elts if isinstance(e, S.Name)]
+                    continue
+                v = t.value
+                if t.sd.kind == Kind.CALL and is_user_function(t.sd.func):
+                    # (a function of yours may return an argument, or a view of one)
+                    todo += [a.id for a in analyze.call_args(t) if isinstance(a, S.Name)]
+                    continue
+                base = v if t.sd.kind == Kind.COPY else v.value if t.sd.kind == Kind.SUBSCRIPT \
+                    else viewed_argument(t.sd.func, v) if t.sd.kind == Kind.CALL else None
+                if isinstance(base, S.Name):
+                    todo.append(base.id)
+        return out
+
     def must_be_defined(name, stmt):
         """Whether `name` is bound whenever `stmt` runs (a parameter or global is)."""
         if not defined:
@@ -277,6 +312,16 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
             read = others is None or must or any(read_after(o, w, stmts) for o in others) or \
                 (item_of and who != name) or (holder is not None and who is None) or \
                 (who not in (None, name) and not _rows_of(defs.get(who, ()), name))
+            if not read and who is None and holder is None and others:
+                # where alias_flow cannot tell, what the others were viewed from may be read
+                # after (`r = B[1]; s = r[1:]; s *= 3`, B): the run checks s shares none of it
+                far = sorted(o for o in viewed_from(others) - set(others)
+                             if read_after(o, w, stmts))
+                if far and all(must_be_defined(o, w) for o in far):
+                    for o in far:
+                        guards.setdefault((id(w), o, None), (w, error, o, None, None))
+                    continue
+                read = bool(far)   # (one may be unbound there: refused where w is an array)
             if holder is not None and not must_be_defined(holder, w):   # (unbound on some
                 # path: checked through its shadow, None there; never bound there: unseen)
                 if read and shadow(holder, w) is not None:

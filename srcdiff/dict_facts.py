@@ -8,13 +8,15 @@ expression and answers, before the code runs, whether its value may be a dict
 (`_may_be_dict`) or hold dicts (`_may_hold_dicts`), from what is bound to each local name
 (`_sources`); `for k in d` then goes through iteration_order(d) (the keys of a dict,
 anything else as it is: `_keys_if_dict`), and `d.items()`, `d.values()`, `d.keys()` of a
-local are dict views (`_dict_view`, `DICT_VIEWS`: the method -> its runtime helper). It
+local, or of a module-level or closure dict, are dict views (`_dict_view`, `DICT_VIEWS`:
+the method -> its runtime helper); a module-level dict `D` is iterated by its keys too. It
 gives back a yes or no, or for a loop the atom to iterate over (a new temporary where the
 keys are read). The dict idioms (idioms.py) and method calls (lower_calls.py) ask it too.
 """
 from . import syntax as S
 from .callables import ARRAY_METHODS, is_user_function
 from .core import Kind
+from .lower_exprs import _stem_of_ref
 
 DICT_VIEWS = {"values": "dict_values", "items": "dict_items", "keys": "dict_keys"}
 
@@ -24,30 +26,42 @@ class DictFacts:
 
     def _dict_view(self, node):
         """Whether a for loop's iterable is `d.items()`, `d.values()` or `d.keys()` of a
-        local name (not an object whose class srcdiff follows)."""
-        return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
-                and node.func.attr in DICT_VIEWS and not node.args and not node.keywords
-                and isinstance(node.func.value, S.Name) and node.func.value.id in self.locals
-                and node.func.value.id not in self.known_types)
+        local name (not an object whose class srcdiff follows) or of a module-level or
+        closure dict."""
+        if not (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+                and node.func.attr in DICT_VIEWS and not node.args and not node.keywords):
+            return False
+        base = node.func.value
+        if isinstance(base, S.Name) and base.id in self.locals:
+            return base.id not in self.known_types
+        return self._global_dict(base)
+
+    def _global_dict(self, node):
+        """Whether `node` is a module-level or closure name (or attributes of one,
+        `cfg.weights`) holding a dict when the function is transformed: a loop over it goes
+        through its keys, never its positions."""
+        return isinstance(node, (S.Name, S.Attribute)) and \
+            self._global_path(node) is not None and isinstance(self._callee_object(node), dict)
 
     def _keys_if_dict(self, node, atom, out):
         """`for k in d` goes through a dict's keys: where `node` may be a dict, the loop
         iterates over iteration_order(atom) (the keys of a dict, anything else as it is)."""
-        if not (isinstance(atom, S.Name) and self._may_be_dict(node)):
+        if not (isinstance(atom, S.Name) and self._may_be_dict(node) or
+                self._global_dict(node)):   # (`for k in cfg.weights`: an attribute)
             return atom
         from . import runtime
         ref = self._runtime_helper("iteration_order")
         keys = self.temp(out, S.Call(func=ref, args=[atom], keywords=[]), Kind.CALL,
-                         "order_" + atom.id, func=runtime.iteration_order)
+                         "order_" + _stem_of_ref(atom), func=runtime.iteration_order)
         # refusals name what the user wrote, not this temporary
-        self.spelled[keys.id] = self.spelled.get(atom.id, node)
+        self.spelled[keys.id] = self.spelled.get(getattr(atom, "id", None), node)
         return keys
 
     def _may_be_dict(self, node, seen=None):
         """Whether the value of a user expression may be a dict (`for k in it` then goes
         through its keys): dict displays, comprehensions and dict() calls, `d.copy()` of
         one, container parameters (but a list or tuple passed), items and attributes of objects,
-        module-level names holding a dict,
+        module-level and closure names (and attribute paths) holding a dict,
         results of the user's functions, and locals bound to any of these (a loop variable counts when its loop may go through
         such values). Arrays, numbers and list displays may not."""
         seen = set() if seen is None else seen
@@ -63,8 +77,10 @@ class DictFacts:
                 return node.func.attr not in DICT_VIEWS and node.func.attr not in ARRAY_METHODS
             return isinstance(node.func, S.Name) and (
                 node.func.id in self.local_functions or is_user_function(obj))
-        if isinstance(node, S.Attribute):   # an object's field, or a module's dict
-            return self._global_path(node) is None or self._global_dict(node)
+        if self._global_dict(node):
+            return True
+        if isinstance(node, S.Attribute):
+            return self._global_path(node) is None
         if isinstance(node, S.Subscript):
             return self._may_hold_dicts(node.value, seen)
         if isinstance(node, S.Name):
@@ -73,9 +89,7 @@ class DictFacts:
                 return True
             if node.id in self.params and node.id not in self._sources():
                 return False   # (a list or tuple passed, never bound anew)
-            if node.id not in self.locals:
-                return self._global_dict(node)   # DEFAULTS = {...} at module level
-            if node.id in seen:
+            if node.id not in self.locals or node.id in seen:
                 return False
             seen.add(node.id)
             for value, direct in self._sources().get(node.id, ()):
@@ -83,12 +97,6 @@ class DictFacts:
                                                                                        seen):
                     return True
         return False
-
-    def _global_dict(self, node):
-        """Whether a name or attribute path the function does not bind holds a dict now (a
-        module's constant: one rebound after the derivative is made is refused when it runs,
-        frontend.stale; `dict(c)` of it is checked where it runs, idioms._dict_copy)."""
-        return isinstance(self._callee_object(node), dict)
 
     def _may_hold_dicts(self, node, seen):
         """Whether items of this value may be dicts: any container may hold them."""

@@ -701,14 +701,19 @@ def _checks_hvp(f):
 
 
 def _with_defaults(f, args):
-    """args followed by the defaults of f's positional parameters args leaves out (copies:
-    a default array is shared by every call of f)."""
+    """args followed by the defaults of f's positional parameters args leaves out, then of
+    its keyword-only ones (copies: a default array is shared by every call of f)."""
     try:
         parameters = inspect.signature(f).parameters.values()
     except (TypeError, ValueError):
         return list(args)
+    parameters = list(parameters)
     positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     rest = positional[len(args):]
+    if not any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters):
+        # keyword-only parameters (`def f(x, *, scale=2.0)`) follow the positional ones in
+        # the emitted function's signature
+        rest += [p for p in parameters if p.kind == p.KEYWORD_ONLY]
     if any(p.default is p.empty for p in rest):
         return list(args)   # a missing argument: the call says so
     return list(args) + [_copy_args(p.default) for p in rest]

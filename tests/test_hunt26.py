@@ -1,0 +1,90 @@
+"""Hunt 26: programs written the way scientists and ML people write NumPy code (simulations
+with while loops and break, Newton iterations, an adaptive ODE solver, chemistry, minibatch
+logistic regression, dynamic programming, likelihoods with linalg, in-place updates,
+try/except, asserts, module constants, lambdas as keys: tests/hunt26_programs.py), each
+checked against central differences by gradcheck.check, to second order; and the wrong
+derivatives and crashes the hunt found, now fixed or refused."""
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check, numerical_grad, refusal
+from hunt_cases import check_case
+
+import hunt26_programs as P
+
+CASES = [c for c in P.CASES if c[0] not in P.REFUSED | P.CRASHES]
+REFUSED = [c for c in P.CASES if c[0] in P.REFUSED]
+FIRST_ORDER = {c[0] for c in CASES if c[3].get("order") == 1}
+
+
+@pytest.mark.parametrize("name,f,args,options", CASES, ids=[c[0] for c in CASES])
+def test_program_derivatives_agree_with_finite_differences(name, f, args, options):
+    check_case(name, f, args, options, {c[0] for c in CASES} - FIRST_ORDER)
+
+
+@pytest.mark.parametrize("name,f,args,options", REFUSED, ids=[c[0] for c in REFUSED])
+def test_programs_refused_today_are_refused_at_their_line(name, f, args, options):
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        check_case(name, f, args, options, set())
+    err = info.value
+    assert err.filename is not None and err.lineno is not None and err.line, str(err)
+
+
+# `for i in LABEL_OF` over a module-level dict went through its positions (LABEL_OF[0],
+# LABEL_OF[1], ...) instead of its keys: with integer keys a wrong value and a wrong gradient,
+# no error; `.items()`/`.values()` of a module-level dict, and `for c in CONFIG.weights` of a
+# namespace's dict, crashed. dict_facts now tells a module-level or closure dict by its value.
+def test_a_loop_over_a_module_level_dict_goes_through_its_keys():
+    logits = np.array([[0.3, -0.2], [1.1, 0.4], [-0.5, 0.8]])
+    value, grad = srcdiff.value_and_grad(P.labelled_rows_global_dict)(logits)
+    assert value == pytest.approx(P.labelled_rows_global_dict(logits), rel=1e-12)
+    np.testing.assert_allclose(grad, numerical_grad(P.labelled_rows_global_dict, (logits,), 0),
+                               rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("f", [P.class_weight_namespace, P.class_weights_values,
+                               P.reaction_quotient])
+def test_views_and_attributes_of_module_level_dicts_differentiate(f):
+    x = np.array([[0.3, -0.2], [1.1, 0.4], [-0.5, 0.8]]) if f is P.class_weight_namespace \
+        else np.array([0.4, 1.3, 0.2])
+    check(f, x, order=1)
+
+
+def test_a_loop_over_a_closure_dict_goes_through_its_keys():
+    order = {2: 0.5, 0: 1.5, 1: -1.0}
+
+    def f(x):
+        s = 0.0
+        for k in order:
+            s = s + order[k] * x[k] ** 3
+        return s + sum(v * x[k] for k, v in order.items())
+    check(f, np.array([0.3, 0.7, -1.1]), order=1)
+
+
+# `r = B[1]; s = r[1:]; s *= 3` (and `s = B[1][1:]`, `u = B[1:].T`) changes B through a view
+# of a view, where alias_flow could not tell who sees the write: aliasing.py only looked for
+# reads of r (not read again), so `s *= 3` was taken as s bound anew — a wrong value and a
+# wrong gradient with no error (so were `r2 = r; r2 *= 2`, `v = B.reshape(-1)[2:5]; v += 1`,
+# `s = row_of(B, 1)[1:]; s *= 2` through a helper returning a row, and `s = rows[1][1:]` of
+# a list of B's rows). Reads of what r was viewed from (B) now count too: the run checks s
+# shares none of B's memory, refused at the write where it does, in both modes
+# (helper_copy_tail_scaled and listed_copies_tail_scaled, sharing none, run).
+@pytest.mark.parametrize("f", [P.row_then_slice_scaled, P.row_slice_chain_scaled,
+                               P.block_transposed_scaled, P.row_alias_scaled,
+                               P.reshaped_window_shifted, P.helper_row_tail_scaled,
+                               P.listed_row_tail_scaled])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_an_inplace_update_through_a_view_of_a_view_is_refused_not_wrong(f, mode):
+    err = refusal(f, (P.A3,), mode)
+    assert "would change another array too" in str(err)
+
+
+def test_an_inplace_update_of_a_number_taken_through_a_row_still_rebinds():
+    def f(x):
+        B = np.outer(x, x)
+        r = B[1]
+        v = r[0]      # a number: `v *= 3` binds it anew, B unchanged
+        v *= 3.0
+        return np.sum(B) + v
+    check(f, np.array([0.4, -0.7, 1.1]), order=1)
