@@ -30,7 +30,8 @@ from .runtime_numba_lists import pop_adjoint, sort_order, unpop_adjoint  # noqa:
 from .runtime_numba_norms import check_norm_order, norm_along, norm_weights  # noqa: F401
 from .runtime_numba_numpy import (  # noqa: F401 (the NumPy path's, compiled: the kernel calls them)
     array_grad, builtin_sum_grad, cast_grad, dot_grad_left, dot_grad_right, extremum_grad,
-    extremum_weights, array_value, asarray_value, stack_value, unstack_grad)
+    extremum_weights, array_value, asarray_value, permuted_grad, permuted_tangent, stack_value,
+    unstack_grad)
 from .runtime_numba_writes import as_index
 
 HELPERS = {**HELPERS, **runtime_numba_numpy.HELPERS, **runtime_numba_lists.HELPERS,
