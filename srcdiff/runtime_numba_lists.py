@@ -158,7 +158,8 @@ def install(overload, register_jitable, nt, is_array, is_number):
 
     @overload(sort_order)
     def _sort_order(keys, reverse=False):
-        plain = listed_numbers(keys, optional=False) or vector(keys) and is_number(keys.dtype) and real(keys)
+        plain = listed_numbers(keys, optional=False) or \
+            vector(keys) and is_number(keys.dtype) and real(keys)
         if not plain or not (none(reverse) or reverse is False or
                              isinstance(reverse, (nt.Boolean, nt.Integer))):
             return None

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import srcdiff
-from numba_checks import check_jit, needs_numba, own_cache, source_after_call  # noqa: F401 (own_cache: autouse)
+from numba_checks import (check_jit, needs_numba, own_cache,  # noqa: F401 (own_cache: autouse)
+                          source_after_call)
 from srcdiff import numba_backend, runtime, runtime_numba, runtime_numba_lists, runtime_values
 from srcdiff.runtime_numba import (pop_adjoint, scatter_add, sort_order, unpop_adjoint,
                                    zeros_like_value)
