@@ -137,9 +137,10 @@ def expand_reduced(grad, like, axis, keepdims):
 def scatter_add(buffer, value, index, grad, owned, where=None):
     """Add `grad` into `buffer[index]` (None: zeros shaped like `value`); an owned buffer
     is updated in place, another one copied first. Repeated integer indices accumulate.
-    A list of numbers (one integer index) has a list as its adjoint: runtime_numba_lists."""
+    A list of numbers (one integer index) has a list as its adjoint, copied whether owned or
+    not, as on the NumPy path: runtime_numba_lists."""
     if isinstance(value, list):
-        out = [0.0] * len(value) if buffer is None else buffer if owned else list(buffer)
+        out = [0.0] * len(value) if buffer is None else list(buffer)   # (as the NumPy path's)
         out[index] += grad
         return out
     out = numpy.zeros_like(value) if buffer is None else buffer if owned else buffer.copy()

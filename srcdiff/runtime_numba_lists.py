@@ -85,7 +85,7 @@ def install(overload, register_jitable, nt, is_array, is_number):
             return None
 
         def add(buffer, value, index, grad, owned, where=None):
-            out = buffer if owned else list(buffer)
+            out = list(buffer)   # a copy, owned or not, as the NumPy path's for lists
             out[index] += grad
             return out
         return add

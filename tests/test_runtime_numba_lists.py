@@ -87,14 +87,13 @@ def list_helpers(a, g):
     lst = [a[k] for k in range(len(a))]
     zero = zeros_like_value(lst)
     first = scatter_add(None, lst, 1, g, False)
-    seen = list(first)   # (an owned adjoint is updated in place: `first` is changed next)
-    owned = scatter_add(first, lst, 0, 2.0 * g, True)
+    owned = scatter_add(first, lst, 0, 2.0 * g, True)   # (a list's adjoint: a copy all the same)
     copied = scatter_add(owned, lst, 1, g, False)   # not owned: `owned` is left as it is
     last, rest = pop_adjoint(copied)
     back = unpop_adjoint(rest, lst, 3.0 * g)
     fresh = unpop_adjoint(None, lst, g)
     none = unpop_adjoint(rest, lst, None)
-    return zero, seen, owned, copied, last, rest, back, fresh, none
+    return zero, first, owned, copied, last, rest, back, fresh, none
 
 
 def numpy_paths(a, g):
