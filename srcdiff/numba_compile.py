@@ -35,9 +35,11 @@ def cache_dir():
 
 
 def _runtime_stamp():
-    from . import runtime_numba, runtime_numba_helpers, runtime_numba_writes
+    from . import (runtime_numba, runtime_numba_helpers, runtime_numba_lists,
+                   runtime_numba_norms, runtime_numba_numpy, runtime_numba_writes)
     digest = hashlib.sha1()
-    for module in (runtime_numba_helpers, runtime_numba, runtime_numba_writes):
+    for module in (runtime_numba_helpers, runtime_numba, runtime_numba_writes,
+                   runtime_numba_numpy, runtime_numba_lists, runtime_numba_norms):
         with open(module.__file__, "rb") as f:
             digest.update(f.read())
     return digest.hexdigest()

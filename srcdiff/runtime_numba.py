@@ -25,16 +25,21 @@ from .runtime_numba_helpers import (  # noqa: F401 (re-exported: the kernel call
     sequence_add_grad, sequence_add_tangent, sequence_mul, sequence_mul_grad,
     sequence_mul_tangent, snapshot, sum_value, take_and_zero, unbroadcast, unit_like,
     zero_cotangent_product, zero_restored_slot, zeros_like_value)
-from . import runtime_numba_numpy, runtime_numba_writes
+from . import runtime_numba_lists, runtime_numba_norms, runtime_numba_numpy, runtime_numba_writes
+from .runtime_numba_lists import pop_adjoint, sort_order, unpop_adjoint  # noqa: F401 (as above)
+from .runtime_numba_norms import check_norm_order, norm_along, norm_weights  # noqa: F401
 from .runtime_numba_numpy import (  # noqa: F401 (the NumPy path's, compiled: the kernel calls them)
     array_grad, builtin_sum_grad, cast_grad, dot_grad_left, dot_grad_right, extremum_grad,
-    extremum_weights, array_value, asarray_value, stack_value, unstack_grad)
+    extremum_weights, array_value, asarray_value, permuted_grad, permuted_tangent, stack_value,
+    unstack_grad)
 from .runtime_numba_writes import as_index
 
-HELPERS = {**HELPERS, **runtime_numba_numpy.HELPERS}
+HELPERS = {**HELPERS, **runtime_numba_numpy.HELPERS, **runtime_numba_lists.HELPERS,
+           **runtime_numba_norms.HELPERS}
 NUMPY.stack = stack_value   # numpy.stack of a list (Numba's takes tuples)
 NUMPY.array = array_value   # numpy.array of an array or of a list of arrays
 NUMPY.asarray = asarray_value
+NUMPY.linalg.norm = norm_along   # with an order and an axis (Numba's takes no axis)
 
 # the helpers of item writes, `+=` and copies (overloaded in runtime_numba_writes), here
 # with the others: the codegen command's kernels call runtime_numba.<helper>
@@ -241,6 +246,13 @@ def install():
 
     @overload(sum_value)
     def _sum_value(x, axis=None, keepdims=False):
+        if (keepdims is True or isinstance(keepdims, nt.BooleanLiteral) and
+                keepdims.literal_value) and is_array(x) and isinstance(axis, nt.Integer):
+            def kept(x, axis=None, keepdims=False):   # (a norm's tangent, keepdims=True)
+                if axis < -x.ndim or axis >= x.ndim:
+                    raise ValueError("axis out of bounds for the array")
+                return numpy.expand_dims(numpy.sum(x, axis=axis), axis % x.ndim)
+            return kept
         if not false(keepdims):
             return None  # a bool not known when compiling: typed again as a literal
         if is_array(x) and no(axis):
@@ -461,6 +473,8 @@ def install():
     runtime_numba_writes.install(overload, is_array, is_number, basic_index)
     runtime_numba_numpy.install(overload, register_jitable, nt, is_array, is_number,
                                 is_complex)
+    runtime_numba_lists.install(overload, register_jitable, nt, is_array, is_number)
+    runtime_numba_norms.install(overload, register_jitable, nt, is_array, is_number)
     _INSTALLED.append(True)
     return numba
 

@@ -21,7 +21,10 @@ import numpy
 
 # --- the helpers, as plain Python -------------------------------------------------------
 def zeros_like_value(value):
-    """A zero derivative shaped like `value` (0.0 for a number)."""
+    """A zero derivative shaped like `value` (0.0 for a number, a list of zeros for a list of
+    numbers: runtime_numba_lists)."""
+    if isinstance(value, list):
+        return [0.0] * len(value)
     if numpy.ndim(value) == 0 and not isinstance(value, numpy.ndarray):
         return 0.0
     return numpy.zeros_like(value)
@@ -133,7 +136,13 @@ def expand_reduced(grad, like, axis, keepdims):
 
 def scatter_add(buffer, value, index, grad, owned, where=None):
     """Add `grad` into `buffer[index]` (None: zeros shaped like `value`); an owned buffer
-    is updated in place, another one copied first. Repeated integer indices accumulate."""
+    is updated in place, another one copied first. Repeated integer indices accumulate.
+    A list of numbers (one integer index) has a list as its adjoint, copied whether owned or
+    not, as on the NumPy path: runtime_numba_lists."""
+    if isinstance(value, list):
+        out = [0.0] * len(value) if buffer is None else list(buffer)   # (as the NumPy path's)
+        out[index] += grad
+        return out
     out = numpy.zeros_like(value) if buffer is None else buffer if owned else buffer.copy()
     if isinstance(index, numpy.ndarray) and index.dtype.kind in "iu":
         numpy.add.at(out, index, grad)

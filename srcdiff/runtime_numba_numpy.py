@@ -1,5 +1,5 @@
 """The Numba versions of the NumPy path's helpers of casts, numpy.array, max and min, numpy.dot,
-numpy.stack and builtins.sum (run time: called by the compiled kernel; runtime_numba.install
+numpy.stack, builtins.sum and numpy.sort (run time: called by the compiled kernel; runtime_numba.install
 registers them). Takes numba's `overload`, `register_jitable` and types; gives back nothing,
 with one implementation per argument type of each helper registered.
 
@@ -13,11 +13,14 @@ the NumPy path (numba_compile.py).
 
 `stack_value`, `array_value` and `asarray_value` are numpy.stack, numpy.array and
 numpy.asarray for the compiled code (runtime_numba.NUMPY's): a list of arrays or numbers stacked along a first new axis (Numba's
-numpy.stack takes tuples only, its numpy.array no arrays).
+numpy.stack takes tuples only, its numpy.array no arrays). numpy.sort's adjoint and tangent
+(`permuted_grad`, `permuted_tangent`) are compiled for a vector (axis 0 or -1) and for any
+array flattened (axis None), ties sharing evenly as on the NumPy path.
 """
 import numpy
 
 from .runtime_containers import builtin_sum_grad
+from .runtime_arrays import permuted_grad, permuted_tangent
 from .runtime_indexing import array_grad, unstack_grad
 from .runtime_matrices import dot_grad_left, dot_grad_right
 from .runtime_numba_helpers import matmul_grad_left, matmul_grad_right
@@ -42,7 +45,7 @@ def asarray_value(a, dtype=None, like=None):
 
 HELPERS = {f.__name__: f for f in (
     array_grad, builtin_sum_grad, cast_grad, dot_grad_left, dot_grad_right, extremum_grad,
-    extremum_weights, unstack_grad)}
+    extremum_weights, permuted_grad, permuted_tangent, unstack_grad)}
 
 
 def install(overload, register_jitable, nt, is_array, is_number, is_complex):
@@ -257,3 +260,74 @@ def install(overload, register_jitable, nt, is_array, is_number, is_complex):
         if is_array(grad) and zero_axis(axis) and (listed(arrays) or
                                                    isinstance(arrays, nt.BaseTuple)):
             return lambda grad, arrays, axis: [grad[k] for k in range(len(arrays))]
+
+    _sorts(overload, register_jitable, nt, is_array, real)
+
+
+def _sorts(overload, register_jitable, nt, is_array, real):
+    """The overloads of numpy.sort's adjoint and tangent (permuted_grad, permuted_tangent):
+    a vector along its axis, or any array flattened (axis None)."""
+    @register_jitable
+    def tie_mean(values, keys):
+        # values averaged over each run of equal sorted keys (the NumPy path's _tie_mean)
+        out = values.copy()
+        n, i = values.shape[0], 0
+        while i < n:
+            j = i
+            while j + 1 < n and keys[j + 1] == keys[j]:
+                j += 1
+            if j > i:
+                out[i:j + 1] = numpy.sum(values[i:j + 1]) / (j - i + 1)
+            i = j + 1
+        return out
+
+    @register_jitable
+    def orders(a, y, axis, flat):
+        if not flat and axis != 0 and axis != -1:
+            raise ValueError("srcdiff: the sort's axis is out of bounds for the vector")
+        av, yv = a.ravel(), y.ravel()
+        if av.shape[0] != yv.shape[0]:
+            raise ValueError("srcdiff: the sorted array does not fit the array it sorts")
+        order_y = numpy.argsort(yv, kind="mergesort")
+        return numpy.argsort(av, kind="mergesort"), order_y, yv[order_y]
+
+    def takes(values, a, y, axis):
+        """'flat' (axis None), 'vector' (a vector along an integer axis), else None."""
+        if not (is_array(values) and is_array(a) and is_array(y) and real(values) and
+                real(a) and real(y)):
+            return None
+        if axis is None or isinstance(axis, (nt.NoneType, nt.Omitted)):
+            return "flat"
+        if isinstance(axis, nt.Integer) and a.ndim == 1 and y.ndim == 1:
+            return "vector"
+        return None
+
+    @overload(permuted_grad)
+    def _permuted_grad(grad, a, y, axis):
+        kind = takes(grad, a, y, axis)
+        if kind is None:
+            return None
+        flat = kind == "flat"
+
+        def back(grad, a, y, axis):
+            order_a, order_y, keys = orders(a, y, axis, flat)
+            g = tie_mean(grad.ravel()[order_y], keys)
+            out = numpy.empty(g.shape[0], g.dtype)
+            out[order_a] = g
+            return out.reshape(a.shape)
+        return back
+
+    @overload(permuted_tangent)
+    def _permuted_tangent(tangent, a, y, axis):
+        kind = takes(tangent, a, y, axis)
+        if kind is None:
+            return None
+        flat = kind == "flat"
+
+        def along(tangent, a, y, axis):
+            order_a, order_y, keys = orders(a, y, axis, flat)
+            t = tie_mean(tangent.ravel()[order_a], keys)
+            out = numpy.empty(t.shape[0], t.dtype)
+            out[order_y] = t
+            return out.reshape(y.shape)
+        return along

@@ -137,10 +137,13 @@ def test_an_argument_not_differentiated_is_passed_unchecked():
 def test_a_change_of_any_numba_runtime_module_renames_the_kernel_file(tmp_path, monkeypatch):
     """The kernel's file name hashes the Numba runtime's modules, so Numba's disk cache beside
     it is not reused after one changes: runtime_numba_writes was left out, and a kernel
-    compiled against its old overloads kept running from the cache."""
-    from srcdiff import runtime_numba, runtime_numba_helpers, runtime_numba_writes
+    compiled against its old overloads kept running from the cache (and runtime_numba_numpy
+    after it)."""
+    from srcdiff import (runtime_numba, runtime_numba_helpers, runtime_numba_lists,
+                         runtime_numba_norms, runtime_numba_numpy, runtime_numba_writes)
     before = numba_compile._runtime_stamp()
-    for module in (runtime_numba, runtime_numba_helpers, runtime_numba_writes):
+    for module in (runtime_numba, runtime_numba_helpers, runtime_numba_writes,
+                   runtime_numba_numpy, runtime_numba_lists, runtime_numba_norms):
         changed = tmp_path / f"{module.__name__}.py"
         with open(module.__file__) as fh:
             changed.write_text(fh.read() + "\n# changed\n")

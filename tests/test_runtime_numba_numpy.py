@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 import srcdiff
-from numba_checks import needs_numba, own_cache  # noqa: F401 (own_cache: autouse)
+from numba_checks import check_jit, needs_numba, own_cache  # noqa: F401 (own_cache: autouse)
 from gradcheck import numerical_grad
 from srcdiff import numba_backend, runtime_numba, runtime_numba_numpy
 from srcdiff.runtime_numba_numpy import (array_grad, array_value, asarray_value, builtin_sum_grad,
                                          cast_grad, dot_grad_left, dot_grad_right,
-                                         extremum_grad, extremum_weights, stack_value,
-                                         unstack_grad)
+                                         extremum_grad, extremum_weights, permuted_grad,
+                                         permuted_tangent, stack_value, unstack_grad)
 
 X = np.array([0.3, -0.7, 0.5, 1.2])
 
@@ -87,3 +87,42 @@ def test_the_plain_helpers_are_the_numpy_paths():
     assert runtime_numba_numpy.HELPERS["cast_grad"] is runtime_numpy.cast_grad
     assert runtime_numba_numpy.stack_value([X, X], axis=1).shape == (4, 2)
     assert runtime_numba_numpy.asarray_value(X, like=X) is X
+
+
+# --- numpy.sort: permuted_grad, permuted_tangent --------------------------------------------
+def sort_weighted(x):
+    return np.sum(np.sort(x * x - x) * np.arange(4.0)) + np.sort(x)[-1] ** 2
+
+
+@needs_numba
+def test_sort_differentiates_under_jit_and_ties_share_as_the_numpy_path():
+    check_jit(sort_weighted, X)
+    tie = np.array([0.5, 0.5, -0.5, 1.0])   # ties in x, and in x * x - x
+    for x in (tie, np.array([2.0, 2.0, 2.0, 2.0])):
+        np.testing.assert_allclose(srcdiff.grad(sort_weighted, jit=True)(x),
+                                   srcdiff.grad(sort_weighted)(x), rtol=1e-12)
+        np.testing.assert_allclose(srcdiff.jvp(sort_weighted, jit=True)(x, X)[1],
+                                   srcdiff.jvp(sort_weighted)(x, X)[1], rtol=1e-12)
+
+
+def permutations(g, a, y, t, flat, fy, ft):
+    return (permuted_grad(g, a, y, -1), permuted_grad(g, a, y, 0),
+            permuted_tangent(t, a, y, -1), permuted_grad(fy * 2.0, flat, fy, None),
+            permuted_tangent(ft, flat, fy, None))
+
+
+@needs_numba
+def test_the_compiled_permutations_give_the_numpy_paths_numbers():
+    import numba
+    runtime_numba.install()
+    compiled = numba.njit(permutations)
+    rng = np.random.default_rng(11)
+    for a in (rng.normal(size=6), np.array([1.0, 0.0, 1.0, 1.0, -2.0, 0.0]), np.zeros(3),
+              rng.integers(0, 3, size=9).astype(float)):
+        flat = np.resize(a, (2, a.size))
+        args = (rng.normal(size=a.size), a, np.sort(a), rng.normal(size=a.size), flat,
+                np.sort(flat, axis=None), rng.normal(size=flat.shape))
+        want = permutations(*args)   # (the plain helpers are the NumPy path's own)
+        for got, expected in zip(compiled(*args), want):
+            assert np.shape(got) == np.shape(expected)
+            np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)

@@ -1,0 +1,166 @@
+"""The Numba versions of the helpers of lists of numbers on the Numba path: a list's zero
+derivative and an item's adjoint added into it, `lst.append(v)` and `x = lst.pop()` in reverse,
+and the order `sorted` puts a list in (run time: called by the compiled kernel;
+runtime_numba.install registers them). Takes numba's `overload`, `register_jitable` and types
+(`install(...)`); gives back nothing, with one implementation per argument type of each
+helper registered.
+
+In the kernel a list of real numbers is Numba's list, and its adjoint or tangent a list of
+floats, one per item, as on the NumPy path: `zeros_like_value` makes it (a tangent is appended
+to as its list is), `scatter_add` adds an item's adjoint into it (`lst[k]` in reverse),
+`pop_adjoint` splits off the last item's adjoint (`lst.append(v)` in reverse),
+`unpop_adjoint` puts a popped item's adjoint back at the end (`x = lst.pop()` in reverse,
+the list already restored), and `sort_order` gives the positions of a list's keys in the
+order `sorted` puts them (stable, as sorted is; an array of integers). The plain Python
+functions (`HELPERS`; zeros_like_value and scatter_add are runtime_numba_helpers') do the same,
+so the emitted source reads and runs without Numba. A list of arrays, a list's slice and
+a list of complex numbers have no implementation here: Numba's typing error is the located
+refusal, and jit='auto' runs the NumPy path.
+
+Importing this module does not import Numba.
+"""
+import numpy
+
+from .runtime_numba_helpers import scatter_add, zeros_like_value
+from .runtime_values import sort_order
+
+
+def pop_adjoint(buffer):
+    """For `lst.append(v)` in reverse: (the last item's adjoint, the adjoint of the rest);
+    (None, None) where the list's adjoint is still zero (None)."""
+    if buffer is None:
+        return None, None
+    return buffer[-1], buffer[:-1]
+
+
+def unpop_adjoint(buffer, value, grad):
+    """For `x = lst.pop()` in reverse (`value`, the list, already restored): the adjoint of
+    the rest (None: zeros) with x's adjoint (None: zero) put back at the end."""
+    rest = [0.0] * (len(value) - 1) if buffer is None else list(buffer)
+    return rest + [0.0 if grad is None else grad]
+
+
+HELPERS = {f.__name__: f for f in (pop_adjoint, unpop_adjoint, sort_order)}
+
+
+def install(overload, register_jitable, nt, is_array, is_number):
+    """Register the implementations of HELPERS for Numba (runtime_numba.install, once)."""
+    def vector(t):
+        return is_array(t) and t.ndim == 1
+
+    def none(t):
+        return t is None or isinstance(t, (nt.NoneType, nt.Omitted))
+
+    def real(t):
+        return not isinstance(getattr(t, "dtype", t), nt.Complex)
+
+    def listed_numbers(t, optional=True):
+        # a list of real numbers (Optional ones: a popped item pushed back, set to None
+        # before its first pop)
+        item = getattr(t, "dtype", None)
+        if optional and isinstance(item, nt.Optional):
+            item = item.type
+        return isinstance(t, nt.List) and is_number(item) and real(item)
+
+    def float_list(t):
+        return isinstance(t, nt.List) and isinstance(t.dtype, nt.Float)
+
+    @overload(zeros_like_value)
+    def _zeros(value):
+        if listed_numbers(value):
+            return lambda value: [0.0] * len(value)
+
+    @overload(scatter_add)
+    def _scatter_add(buffer, value, index, grad, owned, where=None):
+        if not (listed_numbers(value) and isinstance(index, nt.Integer) and is_number(grad)
+                and real(grad)):
+            return None  # a slice of a list, a list of arrays: the NumPy path's
+        if isinstance(buffer, nt.NoneType):
+            def start(buffer, value, index, grad, owned, where=None):
+                out = [0.0] * len(value)
+                out[index] += grad
+                return out
+            return start
+        if not float_list(buffer):
+            return None
+
+        def add(buffer, value, index, grad, owned, where=None):
+            out = list(buffer)   # a copy, owned or not, as the NumPy path's for lists
+            out[index] += grad
+            return out
+        return add
+
+    @overload(pop_adjoint)
+    def _pop_adjoint(buffer):
+        if float_list(buffer):
+            def split(buffer):
+                if len(buffer) == 0:
+                    raise IndexError("srcdiff: the adjoint of an empty list has no last item")
+                return buffer[-1], buffer[:-1]
+            return split
+        if isinstance(buffer, nt.NoneType):
+            return lambda buffer: (None, None)
+
+    @overload(unpop_adjoint)
+    def _unpop_adjoint(buffer, value, grad):
+        if not (listed_numbers(value) and (float_list(buffer) or
+                                           isinstance(buffer, nt.NoneType))):
+            return None
+        if not (none(grad) or is_number(grad) and real(grad)):
+            return None
+
+        def put_back(buffer, value, grad):
+            n = len(value)
+            if buffer is None:
+                out = [0.0] * (n - 1)
+            else:
+                if len(buffer) != n - 1:
+                    raise ValueError("srcdiff: the adjoint of a list is not one item shorter "
+                                     "than the list it is put back into")
+                out = list(buffer)
+            out.append(0.0 if grad is None else float(grad))
+            return out
+        return put_back
+
+    @register_jitable
+    def stable_order(keys, descending):
+        # a bottom-up merge sort of the positions, stable: an item goes before one before
+        # it only where its key is smaller (larger, descending), as sorted's `<`
+        n = len(keys)
+        order = numpy.arange(n)
+        spare = numpy.empty(n, numpy.int64)
+        width = 1
+        while width < n:
+            for low in range(0, n, 2 * width):
+                middle = min(low + width, n)
+                high = min(low + 2 * width, n)
+                i, j, k = low, middle, low
+                while i < middle and j < high:
+                    a, b = keys[order[i]], keys[order[j]]
+                    if (b > a) if descending else (b < a):
+                        spare[k] = order[j]
+                        j += 1
+                    else:
+                        spare[k] = order[i]
+                        i += 1
+                    k += 1
+                while i < middle:
+                    spare[k] = order[i]
+                    i += 1
+                    k += 1
+                while j < high:
+                    spare[k] = order[j]
+                    j += 1
+                    k += 1
+            order, spare = spare, order
+            width *= 2
+        return order
+
+    @overload(sort_order)
+    def _sort_order(keys, reverse=False):
+        plain = listed_numbers(keys, optional=False) or \
+            vector(keys) and is_number(keys.dtype) and real(keys)
+        if not plain or not (none(reverse) or reverse is False or
+                             isinstance(reverse, (nt.Boolean, nt.Integer))):
+            return None
+        return lambda keys, reverse=False: stable_order(keys, bool(reverse))
