@@ -36,9 +36,11 @@ from . import syntax as S
 _SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
 
 
-def rewrite(fdef):
+def rewrite(fdef, source=None):
     """`fdef`, or a copy with each nested factory that fits rewritten (the module's
-    docstring)."""
+    docstring). The names given to what each closure holds (`s3_k`) are recorded in
+    `source.renamed`, so that refusals name them as the user wrote them (`s3's k`, and in
+    a hint `k`, the factory's variable)."""
     if not any(_made(n) is not None and _sites(fdef, n) is not None
                for n in S.own_nodes(fdef) if isinstance(n, S.FunctionDef)):
         return fdef
@@ -49,7 +51,7 @@ def rewrite(fdef):
         made = _made(factory)
         sites = _sites(fdef, factory) if made is not None else None
         if sites is not None:
-            _rewrite_one(fdef, factory, made, sites, taken)
+            _rewrite_one(fdef, factory, made, sites, taken, source)
     return fdef
 
 
@@ -161,7 +163,7 @@ def _scope_bound(fn):
     return out
 
 
-def _rewrite_one(fdef, factory, made, sites, taken):
+def _rewrite_one(fdef, factory, made, sites, taken, source):
     own = _scope_bound(factory)
     mine = _scope_bound(made)
     body = made.body if isinstance(made.body, list) else [made.body]
@@ -187,6 +189,10 @@ def _rewrite_one(fdef, factory, made, sites, taken):
     block.insert(next(k for k, s in enumerate(block) if s is factory) + 1, lifted)
     for held, (assign, calls) in sites.items():
         carried = [S.fresh_name(f"{held}_{r}", taken) for r in read]
+        if source is not None:   # refusals name what the user wrote (frontend.Source)
+            said = getattr(source, "renamed", None) or {}
+            said.update({c: (f"{held}'s {r}", r) for c, r in zip(carried, read)})
+            source.renamed = said
         if len(carried) > 1:
             target = S.Tuple(elts=[S.store(c) for c in carried], ctx=S.Store())
         else:

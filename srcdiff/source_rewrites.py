@@ -73,7 +73,7 @@ def counted_rewrite(source, resolver, containers, known_types):
         counted = census.take(fdef)
     if not counted.bound_to_calls.isdisjoint(counted.called):   # s = make(k); s(x)
         from . import closure_factories
-        fdef = closure_factories.rewrite(fdef)
+        fdef = closure_factories.rewrite(fdef, source)
         counted = census.take(fdef)
     if counted.blocks:   # (plain_blocks.needed)
         from . import plain_blocks

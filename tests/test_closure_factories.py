@@ -158,3 +158,23 @@ def test_what_does_not_fit_is_left_as_written_and_refused_at_its_line(f, line):
         srcdiff.grad(f)(np.array([0.3, -0.7, 0.9]))
     assert info.value.filename.endswith("test_closure_factories.py")
     assert line in info.value.line, str(info.value)
+
+
+def written_after_the_closure_holds_it(x):
+    def make(k):
+        def s(v):
+            return v * k
+        return s
+    s2 = make(x)
+    r = s2(x)
+    x[0] = 2.0
+    return np.sum(r * s2(x))
+
+
+def test_a_refusal_names_what_the_closure_holds_as_the_user_wrote_it():
+    """The rewrite binds what s2 holds to a name of srcdiff's (`s2_k`); the refusal of the
+    write into x, which s2's k may be, named that name, which the user never wrote."""
+    from gradcheck import refusal
+    err = refusal(written_after_the_closure_holds_it, (np.array([0.3, -0.7, 0.9]),), "grad")
+    assert "x[0] = 2.0" in err.line
+    assert "s2's k" in str(err) and "s2_k" not in str(err), str(err)
