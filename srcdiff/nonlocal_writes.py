@@ -51,7 +51,7 @@ def rewrite(source, fdef):
         return fdef
     fdef = S.clone(fdef)
     _declare_through(fdef, [])
-    _Scope(source, fdef, set(_names(fdef)), fdef.name).run()
+    _Scope(source, fdef, set(_names(fdef)), fdef.name, fdef).run()
     return fdef
 
 
@@ -114,14 +114,17 @@ def _own_bound(fn):
 class _Scope:
     """The nested functions of one function (`outer`) declaring its names nonlocal."""
 
-    def __init__(self, source, outer, taken, top):
+    def __init__(self, source, outer, taken, top, root):
         self.source, self.outer, self.taken, self.top = source, outer, taken, top
+        self.root = root   # the function differentiated
 
     def error(self, node, reason, hint=_HINT):
         return self.source.error(node, reason, hint=hint)
 
     def run(self):
         outer = self.outer
+        from .nonlocal_lists import grown_lists   # hist.append(v) in g: hist = hist + [v]
+        grown_lists(outer, outer is self.root)
         defs = [n for n in S.own_nodes(outer) if isinstance(n, S.FunctionDef)]
         writers = {}
         for g in defs:
@@ -141,7 +144,7 @@ class _Scope:
             for g, names in writers.values():
                 _give_back(g, names)
         for g in defs:
-            _Scope(self.source, g, self.taken, self.top).run()
+            _Scope(self.source, g, self.taken, self.top, self.root).run()
 
     def _check_writer(self, g, declared):
         outer = self.outer

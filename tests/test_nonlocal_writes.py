@@ -387,10 +387,30 @@ def rebinds_the_list_around_it(x):
     return sum(hist) + s
 
 
-def test_a_nested_def_appending_to_a_list_around_it_says_to_rebind_it():
-    # (hunt 22's nonlocal_list_append: "changes its argument 'hist'", an argument it has not)
+def appends_to_a_list_another_name_holds(x):
+    hist = []
+    kept = hist
+    s = 0.0
+
+    def rec(v):
+        nonlocal s
+        s = s + v
+        hist.append(s * s)
+    for v in x:
+        rec(v)
+    return sum(kept) + s
+
+
+def test_a_nested_def_appending_to_a_list_around_it_differentiates():
+    # (hunt 22's nonlocal_list_append: the append rebinds hist, nonlocal_lists.py)
+    check(appends_to_a_list_around_it, np.array([0.3, -0.7, 1.1]), order=2)
+
+
+def test_a_nested_def_appending_to_a_list_another_name_holds_says_to_rebind_it():
+    # (hunt 22's nonlocal_list_append: "changes its argument 'hist'", an argument it has not;
+    # where kept holds the list too, the append stays as written: refused)
     with pytest.raises(srcdiff.UnsupportedCodeError) as info:
-        srcdiff.grad(appends_to_a_list_around_it)(np.array([0.3, -0.7, 1.1]))
+        srcdiff.grad(appends_to_a_list_another_name_holds)(np.array([0.3, -0.7, 1.1]))
     err = info.value
     assert "a list of the function around it" in err.reason and "hist.append" in err.line
     assert "declare hist nonlocal in rec and rebind it" in err.hint
