@@ -125,6 +125,8 @@ class _Scope:
         outer = self.outer
         from .nonlocal_lists import grown_lists   # hist.append(v) in g: hist = hist + [v]
         grown_lists(outer, outer is self.root)
+        from .nonlocal_updates import rebound_updates   # acc += e in g: acc = acc + e
+        rebound_updates(outer, outer is self.root)
         defs = [n for n in S.own_nodes(outer) if isinstance(n, S.FunctionDef)]
         writers = {}
         for g in defs:
