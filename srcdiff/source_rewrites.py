@@ -8,8 +8,9 @@ none of them):
 
 * nested functions rebinding the function's variables with `nonlocal`, as functions taking
   them and giving them back (nonlocal_writes.py);
-* nested factories of closures (`s = make_scaler(k); s(x)`), as functions giving back the
-  values their closure reads and a nested function taking them (closure_factories.py);
+* nested factories of closures (`s = make_scaler(k); s(x)`, `make_scaler(k)(x)`; one of the
+  module's copied in first), as functions giving back the values their closure reads and a
+  nested function taking them (closure_factories.py);
 * the function's own imports, with-blocks of contexts that change no value (np.errstate,
   warnings.catch_warnings), match on literal patterns (plain_blocks.py);
 * `if isinstance(p, C)` where the call tells p's class, or that p holds a number or an
@@ -71,9 +72,9 @@ def counted_rewrite(source, resolver, containers, known_types):
         from . import nonlocal_writes
         fdef = nonlocal_writes.rewrite(source, fdef)
         counted = census.take(fdef)
-    if not counted.bound_to_calls.isdisjoint(counted.called):   # s = make(k); s(x)
-        from . import closure_factories
-        fdef = closure_factories.rewrite(fdef, source)
+    if not counted.bound_to_calls.isdisjoint(counted.called) or counted.other_calls:
+        from . import closure_factories   # s = make(k); s(x), make(k)(x)
+        fdef = closure_factories.rewrite(fdef, source, resolver)
         counted = census.take(fdef)
     if counted.blocks:   # (plain_blocks.needed)
         from . import plain_blocks
