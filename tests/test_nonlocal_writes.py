@@ -227,16 +227,34 @@ def test_a_function_without_nonlocal_is_given_back_as_it_is():
 
 # -- refused, located -----------------------------------------------------------------------
 def inside_an_expression(x):
-    # (2.0 * add(x) moves onto a line of its own: nonlocal_hoist.py; total read before the
-    # call does not, its value there is the one before add rebinds it)
+    # (2.0 * add(x) moves onto a line of its own: nonlocal_hoist.py, and so does
+    # `y = total * add(x)`, total read first; `total += add(x)` does not: total is read
+    # before add rebinds it, and += may change in place what it held)
     total = 0.0
 
     def add(v):
         nonlocal total
         total = total + v
         return v
+    y = x * 1.0
+    total += add(x)
+    return y + total
+
+
+def read_before_it_changes(x):
+    total = x * 0.5
+
+    def add(v):
+        nonlocal total
+        total = total * v
+        return np.sin(v)
     y = total * add(x)
     return y + total
+
+
+def test_what_a_statement_reads_before_the_call_is_read_first():
+    # (refused before: "binding first what the statement reads before the call")
+    check(read_before_it_changes, 0.7, order=2)
 
 
 def passed_as_a_value(x):
@@ -334,7 +352,7 @@ def writes_a_global(x):
 
 
 @pytest.mark.parametrize("f, line, says, hint", [
-    (inside_an_expression, "y = total * add(x)", "whole value of a statement",
+    (inside_an_expression, "total += add(x)", "whole value of a statement",
      "reads before the call"),
     (passed_as_a_value, "map(add, [x, x])", "whole value of a statement", "line of its own"),
     (read_by_another, "return total", "get reads total, which add rebinds",
