@@ -13,12 +13,12 @@ in the nested functions that grow them.
             rec(v)                                 rec(v)
         return sum(hist)                       return sum(hist)
 
-`hist.append(e)` as a statement of a nested function g declaring a name nonlocal (one
-declaring none is left as written: as a nonlocal writer, its calls would be held to
-nonlocal_writes' rules, which a function passed as a value breaks) (`hist.extend(e)`:
-`hist = hist + list(e)`) grows the one list the name holds; rebinding the name to a new list with the item
+`hist.append(e)` as a statement of a nested function g (`hist.extend(e)`: `hist = hist +
+list(e)`) that declares a name nonlocal, or is bound once, no generator, and only called as
+the whole value of a statement outside try blocks (as nonlocal_writes follows a function
+rebinding a name: one passed as a value is left as written), grows the one list the name holds; rebinding the name to a new list with the item
 added is the same wherever nothing else holds that list: hist is bound once in the function,
-to a list display or comprehension (a new list), is not its parameter, and every other use
+to a list display or comprehension (a new list) before g's def, is not its parameter, and every other use
 of it, in the function and in the nested functions growing it (no other reads it), reads
 the list without keeping it: an item (`hist[-1]`), an operand (`hist + [v]`),
 its length or sum (len, sum, min, max, list, tuple, sorted, and NumPy's array, stack,
@@ -37,16 +37,18 @@ _NUMPY_READERS = {"array", "asarray", "stack", "vstack", "hstack", "concatenate"
                   "mean", "prod", "max", "min", "amax", "amin", "cumsum"}
 
 
-def grown_lists(outer, top):
+def grown_lists(outer, top, follows):
     """The names of `outer`'s lists its nested functions grow that fit (the module's
     docstring), each declared nonlocal in those functions with its appends rebinding it;
     `outer` is changed in place. `top`: whether outer is the function differentiated (only
-    its `return hist` hands the list out after every call of them)."""
+    its `return hist` hands the list out after every call of them). `follows`:
+    nonlocal_writes' rules, (bound_before(outer, name, g), statements(block),
+    whole_call(stmt)), passed in (that module calls this one)."""
     defs = [n for n in _own(outer) if isinstance(n, S.FunctionDef)]
     grown = {}
     for g in defs:
-        if not _declared(g):
-            continue   # (one rebinding no name is left as written: see the docstring)
+        if not _declared(g) and not _called_as_statements(outer, g, follows):
+            continue   # (left as written: see the docstring)
         bound = _bound_in(g)
         for stmt in _own(g):
             name = _grows(stmt)
@@ -54,7 +56,7 @@ def grown_lists(outer, top):
                 grown.setdefault(name, []).append(g)
     done = []
     for name, growers in grown.items():
-        if not _fits(outer, name, growers, defs, top):
+        if not _fits(outer, name, growers, top, follows[0]):
             continue
         for g in dict.fromkeys(growers):
             g.body = _rebinding(g.body, name)
@@ -63,6 +65,35 @@ def grown_lists(outer, top):
                 g.body.insert(0, stmt)
         done.append(name)
     return done
+
+
+def needed(fdef):
+    """Whether a nested function of `fdef` grows a list it does not bind itself."""
+    return any(isinstance(g, S.FunctionDef) and g is not fdef and any(
+        _grows(n) not in (None,) and _grows(n) not in _bound_in(g) for n in _own(g))
+        for g in S.walk(fdef))
+
+
+def _called_as_statements(outer, g, follows):
+    """Whether `g`, bound once in `outer` and no generator, is read only as the call that
+    is the whole value of a statement (`g(v)`, `r = g(v)`, `return g(v)`) of outer or of g
+    itself, outside try blocks: as nonlocal_writes follows a function rebinding a name."""
+    _, _statements, _whole_call = follows
+    if any(isinstance(n, (S.Yield, S.YieldFrom)) for n in _own(g)):
+        return False
+    if sum(1 for n in S.walk(outer) if (isinstance(n, S.FunctionDef) and n.name == g.name)
+           or (isinstance(n, S.Name) and n.id == g.name and
+               not isinstance(n.ctx, S.Load))) != 1:
+        return False
+    allowed = set()
+    for fn in (outer, g):
+        for stmt, in_try in _statements(fn.body):
+            call = _whole_call(stmt)
+            if call is not None and not in_try and isinstance(call.func, S.Name) and \
+                    call.func.id == g.name:
+                allowed.add(id(call.func))
+    return all(id(n) in allowed for n in S.walk(outer)
+               if isinstance(n, S.Name) and n.id == g.name and isinstance(n.ctx, S.Load))
 
 
 def _own(fn):
@@ -104,10 +135,10 @@ def _declared(fn):
     return [name for n in _own(fn) if isinstance(n, (S.Nonlocal, S.Global)) for name in n.names]
 
 
-def _fits(outer, name, growers, defs, top):
+def _fits(outer, name, growers, top, bound_before):
     """Whether `name` is bound once in `outer`, to a new list, read by no nested function
     but the `growers`, and every use of it in outer and in them reads the list without
-    keeping it (the docstring); `defs`: outer's nested functions."""
+    keeping it (the docstring), bound before each grower's def (`bound_before`)."""
     if any(isinstance(n, S.Name) and n.id == "list" and not isinstance(n.ctx, S.Load)
            for n in S.walk(outer)):
         return False   # (`name + list(e)` reads the builtin)
@@ -116,6 +147,9 @@ def _fits(outer, name, growers, defs, top):
               a.posonlyargs + a.args + a.kwonlyargs + [p for p in (a.vararg, a.kwarg) if p]}
     if name in params:
         return False
+    defs = [n for n in _own(outer) if isinstance(n, S.FunctionDef)]
+    if not all(bound_before(outer, name, g) for g in growers):
+        return False   # (its value may not exist when g is called)
     scopes = [outer] + list(dict.fromkeys(growers))
     parents = {}
     for fn in scopes:
