@@ -70,6 +70,8 @@ def _declared(fn):
 
 
 def _fits(outer, name, sharing, top):
+    if name in _declared(outer):
+        return False   # (a name of a function further out: its bindings there unseen here)
     a = outer.args
     if name in {getattr(p, "id", getattr(p, "arg", None)) for p in
                 a.posonlyargs + a.args + a.kwonlyargs + [p for p in (a.vararg, a.kwarg) if p]}:

@@ -115,3 +115,26 @@ def test_an_array_another_name_holds_is_refused_at_the_update_not_rebound():
     from gradcheck import refusal
     err = refusal(kept_by_a_list, (X,), "grad")
     assert "acc += v * x" in err.line, str(err)
+
+
+def of_a_function_further_out_holding_a_parameter(x):
+    acc = x
+
+    def mid(v):
+        def inner(w):
+            nonlocal acc
+            acc += w
+        inner(v)
+    mid(x[0])
+    return np.sum(acc * x)
+
+
+def test_an_update_of_a_name_further_out_is_left_as_written():
+    # (acc holds x itself: inner's += changes x too, which rebinding would not; refused)
+    from gradcheck import refusal
+    err = refusal(of_a_function_further_out_holding_a_parameter, (X.copy(),), "grad")
+    assert "acc += w" in err.line, str(err)
+    fdef = S.clone(frontend.get_source(of_a_function_further_out_holding_a_parameter).node)
+    mid = fdef.body[1]
+    mid.body.insert(0, S.place_unplaced(S.Nonlocal(names=["acc"]), mid.body[0]))
+    assert nonlocal_updates.rebound_updates(mid, False) == []
