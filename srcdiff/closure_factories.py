@@ -28,6 +28,15 @@ A factory fits where its body ends with `def g(...): ...; return g` (or `return 
 global or nonlocal, g's defaults are literals, g reads neither its own name nor the
 factory's, and the factory is bound once in the function, read only as the call
 `name = factory(...)`, and each such name is bound once and read only as `name(...)`.
+A closure called where it is made, `make(k)(x)`, is `scale(make(k), x)` where the closure
+reads one of the factory's names (the factory's call is still evaluated first).
+
+A factory defined at module level in the function's own file (`def make_scaler(c): def
+s(v): return c * v; return s`, called in f as `s = make_scaler(x[0]); s(x)`) is copied in as
+a nested factory first, where it fits as one would, is a plain function without closure,
+decorators or defaults other than literals, and reads no name the function binds (its copy
+reads the module's names where the module's function does: through the same globals).
+
 Any other use is left as written (where a closure is called through a name, lower_calls.py
 refuses it, located).
 """
@@ -36,21 +45,78 @@ from . import syntax as S
 _SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
 
 
-def rewrite(fdef):
+def rewrite(fdef, source=None, resolver=None):
     """`fdef`, or a copy with each nested factory that fits rewritten (the module's
-    docstring)."""
-    if not any(_made(n) is not None and _sites(fdef, n) is not None
-               for n in S.own_nodes(fdef) if isinstance(n, S.FunctionDef)):
+    docstring), and each factory of the function's module that fits copied in first. The
+    names given to what each closure holds (`s3_k`) are recorded in `source.renamed`, so
+    that refusals name them as the user wrote them (`s3's k`, and in a hint `k`, the
+    factory's variable)."""
+    copies = _module_factories(fdef, source, resolver) if resolver is not None else []
+    if copies:
+        fdef = S.clone(fdef)
+        at = 1 if fdef.body and isinstance(fdef.body[0], S.Expr) and isinstance(
+            fdef.body[0].value, S.Constant) and isinstance(fdef.body[0].value.value, str) else 0
+        fdef.body[at:at] = copies
+    elif not any(_fits(fdef, n) for n in S.own_nodes(fdef) if isinstance(n, S.FunctionDef)):
         return fdef
     fdef = S.clone(fdef)
     taken = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)} | {
         n.name for n in S.walk(fdef) if isinstance(n, (S.FunctionDef, S.ClassDef))}
     for factory in [n for n in S.own_nodes(fdef) if isinstance(n, S.FunctionDef)]:
-        made = _made(factory)
-        sites = _sites(fdef, factory) if made is not None else None
-        if sites is not None:
-            _rewrite_one(fdef, factory, made, sites, taken)
+        if _fits(fdef, factory):
+            _rewrite_one(fdef, factory, _made(factory), _sites(fdef, factory), taken, source)
     return fdef
+
+
+def _fits(fdef, factory):
+    """Whether the nested def `factory` is a factory whose every use fits."""
+    made = _made(factory)
+    sites = _sites(fdef, factory) if made is not None else None
+    return sites is not None and (not sites.get(None) or len(_read(factory, made)) == 1)
+
+
+def _module_factories(fdef, source, resolver):
+    """Copies of the factories of the function's own module (`make_scaler`, defined at
+    module level in the function's file and read through its globals) it calls as
+    `s = make_scaler(k)` or `make_scaler(k)(x)`, each fitting as a nested factory would:
+    a plain function, no closure, no decorators, literal defaults, and no name it reads
+    bound in the function (its copy reads them where the module's function does)."""
+    import types
+    bound = {n.id for n in S.walk(fdef) if isinstance(n, S.Name) and
+             not isinstance(n.ctx, S.Load)} | {
+        n.name for n in S.walk(fdef) if isinstance(n, (S.FunctionDef, S.ClassDef))}
+    called = []
+    for n in S.walk(fdef):
+        if isinstance(n, S.Call) and isinstance(n.func, S.Name) and n.func.id not in bound \
+                and n.func.id not in called:
+            called.append(n.func.id)
+    copies = []
+    for name in called:
+        fn = resolver.lookup(name, None)
+        if not (isinstance(fn, types.FunctionType) and fn.__closure__ is None and
+                fn.__globals__ is resolver.globals and source is not None and
+                fn.__code__.co_filename == source.filename and fn.__name__ == name and
+                any(isinstance(c, types.CodeType) for c in fn.__code__.co_consts)):
+            continue   # (a factory's code holds the code of the function it makes)
+        from .frontend import get_source
+        try:
+            node = S.clone(get_source(fn).node)
+        except Exception:   # (no source: not a factory srcdiff can copy)
+            continue
+        if node.decorator_list or any(d is not None and not isinstance(d, S.Constant) for d
+                                      in node.args.defaults + node.args.kw_defaults):
+            continue
+        own = {m.id for m in S.walk(node) if isinstance(m, S.Name) and
+               not isinstance(m.ctx, S.Load)} | {
+            m.name for m in S.walk(node) if isinstance(m, (S.FunctionDef, S.ClassDef))}
+        free = {m.id for m in S.walk(node) if isinstance(m, S.Name) and m.id not in own}
+        if free & bound:
+            continue
+        trial = S.clone(fdef)
+        trial.body = [node] + trial.body
+        if _fits(trial, trial.body[0]):
+            copies.append(node)
+    return copies
 
 
 def _made(factory):
@@ -95,9 +161,9 @@ def _own(node):
 
 
 def _sites(fdef, factory):
-    """{name: [(the Assign `name = factory(...)`, [each call `name(...)`])]} where the factory
-    is bound once and read only that way and each name is bound once and read only as
-    called; None otherwise."""
+    """{name: [(the Assign `name = factory(...)`, [each call `name(...)`])]}, and under None
+    the calls `factory(...)(...)`, where the factory is bound once and read only those ways
+    and each name is bound once and read only as called; None otherwise."""
     parents = {}
     for n in S.walk(fdef):
         for child in S.iter_child_nodes(n):
@@ -112,15 +178,23 @@ def _sites(fdef, factory):
         if id(n) in inside:
             return None
         call, assign = parents.get(id(n)), parents.get(id(parents.get(id(n))))
+        if isinstance(n.ctx, S.Load) and isinstance(call, S.Call) and call.func is n and \
+                isinstance(assign, S.Call) and assign.func is call:
+            sites.setdefault(None, []).append(assign)   # make(k)(x)
+            continue
         if not (isinstance(n.ctx, S.Load) and isinstance(call, S.Call) and call.func is n and
                 isinstance(assign, S.Assign) and assign.value is call and
                 len(assign.targets) == 1 and isinstance(assign.targets[0], S.Name)):
             return None
         held = assign.targets[0].id
-        if held in sites or len(_bindings(fdef, held)) != 1 or held == factory.name:
+        if held in sites or held == factory.name or len(
+                [b for b in _bindings(fdef, held) if id(b) not in inside]) != 1:
             return None
         calls = []
+        shadowed = held in _scope_bound(factory)   # (the factory's own s: not this one)
         for m in S.walk(fdef):
+            if shadowed and id(m) in inside:
+                continue
             if isinstance(m, S.Name) and m.id == held and m is not assign.targets[0]:
                 parent = parents.get(id(m))
                 if id(m) in inside or not (isinstance(m.ctx, S.Load) and isinstance(
@@ -161,7 +235,8 @@ def _scope_bound(fn):
     return out
 
 
-def _rewrite_one(fdef, factory, made, sites, taken):
+def _read(factory, made):
+    """The factory's names the closure reads: its parameters in order, then the others."""
     own = _scope_bound(factory)
     mine = _scope_bound(made)
     body = made.body if isinstance(made.body, list) else [made.body]
@@ -172,7 +247,11 @@ def _rewrite_one(fdef, factory, made, sites, taken):
                     n.id not in mine and n.id not in read:
                 read.append(n.id)
     params = _params(factory)
-    read = [p for p in params if p in read] + sorted(r for r in read if r not in params)
+    return [p for p in params if p in read] + sorted(r for r in read if r not in params)
+
+
+def _rewrite_one(fdef, factory, made, sites, taken, source):
+    read = _read(factory, made)
     name = getattr(made, "name", None)
     if name is None or any(_outside(fdef, factory, name)):
         name = S.fresh_name(f"{name or 'closure'}_of_{factory.name}", taken)
@@ -185,8 +264,16 @@ def _rewrite_one(fdef, factory, made, sites, taken):
     lifted = _lifted(made, name, read)
     block = _block_holding(fdef, factory)
     block.insert(next(k for k, s in enumerate(block) if s is factory) + 1, lifted)
+    for call in sites.pop(None, ()):   # make(k)(x): the closure's function(make(k), x)
+        made_by = call.func
+        call.func = S.place_unplaced(S.load(name), made_by.func)
+        call.args = [made_by] + call.args
     for held, (assign, calls) in sites.items():
         carried = [S.fresh_name(f"{held}_{r}", taken) for r in read]
+        if source is not None:   # refusals name what the user wrote (frontend.Source)
+            said = getattr(source, "renamed", None) or {}
+            said.update({c: (f"{held}'s {r}", r) for c, r in zip(carried, read)})
+            source.renamed = said
         if len(carried) > 1:
             target = S.Tuple(elts=[S.store(c) for c in carried], ctx=S.Store())
         else:

@@ -59,6 +59,13 @@ class CallLowering(MethodLowering):
         if isinstance(func, S.Name) and func.id in self.local_functions:
             from . import nested_defs
             return nested_defs.local_call(self, node, out, discard)
+        if isinstance(func, S.Name) and func.id in self.locals and self.local_functions:
+            from . import nested_defs
+            named = nested_defs.named_alias(self, func)   # g = scale; g(x)
+            if named is not None:
+                return self._call(S.place_unplaced(S.Call(
+                    func=S.place_unplaced(S.load(named), func), args=node.args,
+                    keywords=node.keywords), node), out, discard)
         if isinstance(func, S.Name) and func.id in self.locals:
             held = fvalues.held(self, func.id)   # a parameter or local holding a function
             if isinstance(held, type) and records.is_record_class(held):

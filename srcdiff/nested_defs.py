@@ -4,7 +4,8 @@ lower_calls.py for the calls that name one). Takes the lowering's state, the nam
 gast FunctionDef or Lambda (or a call); gives back the `callables.LocalFunction` recorded for
 it (its free variables: the enclosing function's locals it reads), or raises a located
 refusal; for a call, the lowered call of a nested function (`local_call`), the nested
-function's name it calls as `fs[0]` (`named_item`) and the call with srcdiff's own
+function's name it calls as `fs[0]` (`named_item`) or under another name bound to it once
+(`g = scale; g(x)`, `named_alias`) and the call with srcdiff's own
 `closure_of(g, ...)` arguments as `g` (`closures_again`).
 
 A nested def stays in the primal as written; calls of it with differentiated arguments go to
@@ -326,6 +327,22 @@ def named_item(lw, func):
     if not (isinstance(item, S.Name) and item.id in lw.local_functions):
         return None
     return item.id if len(_bindings(lw, item.id)) == 1 else None
+
+
+def named_alias(lw, func):
+    """`g` (called) where g is a local bound once, to the name of a nested function bound
+    once in the function (`g = scale`): that name, called in its place; None otherwise.
+    Every function object the one def of scale makes reads the function's current values
+    when called, so g and scale hold the same function when g is called."""
+    from .object_lists import _single_bindings
+    if not (isinstance(func, S.Name) and func.id not in lw.local_functions and
+            len(_bindings(lw, func.id)) == 1):
+        return None
+    value = _single_bindings(lw).get(func.id)
+    if not (isinstance(value, S.Name) and value.id in lw.local_functions and
+            len(_bindings(lw, value.id)) == 1):
+        return None
+    return value.id
 
 
 def closures_again(lw, node):

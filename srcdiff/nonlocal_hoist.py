@@ -15,7 +15,10 @@ a conditional expression, a comprehension or a lambda), and what the statement e
 before the call (an earlier call of a writer moved first) is names the writer does not
 rebind, constants and attributes of modules: each still stands for the same object when
 read after the call (a write into an array shows through the name either way). Any other
-call stays as written, and nonlocal_writes refuses it, located.
+part evaluated before the call (`x[n] + walk(n - 1)`, `acc * step(v)` where step rebinds
+acc) is bound first too, in Python's order (`value_before = x[n]`), but for a function
+called (`obj.m(step(v))`) and `out += step(v)` where step rebinds out. Any other call stays
+as written, and nonlocal_writes refuses it, located.
 """
 from . import syntax as S
 
@@ -55,27 +58,39 @@ def _moved(stmt, writers, own, fresh):
     while True:
         calls = [n for n in S.walk(stmt.value) if isinstance(n, S.Call) and
                  isinstance(n.func, S.Name) and n.func.id in writers and n is not stmt.value]
-        bind = next((b for b in (_bound_first(stmt, c, writers, own, fresh) for c in calls)
-                     if b is not None), None)
-        if bind is None:
+        bound = next((b for b in (_bound_first(stmt, c, writers, own, fresh) for c in calls)
+                      if b is not None), None)
+        if bound is None:
             return binds + [stmt]
-        binds += _moved(bind, writers, own, fresh)   # step(step(v)): the inner one first
+        *kept, bind = bound
+        binds += kept + _moved(bind, writers, own, fresh)   # step(step(v)): the inner first
 
 
 def _bound_first(stmt, call, writers, own, fresh):
-    """`name = call` (and the call replaced by name in stmt) where it can move, else None."""
+    """[`t = part` for each part evaluated before the call that may read otherwise after it,
+    `name = call`] (the parts and the call replaced by the names in stmt) where the call can
+    move, else None."""
     names = set(writers[call.func.id][1])
     before = _evaluated_before(stmt.value, call)
     if before is None:
         return None
-    if isinstance(stmt, S.AugAssign):   # out += g(v): out is read before the call
-        before.append(stmt.target)
-    if not all(_unchanged(n, names, own) for n in before):
-        return None
+    if isinstance(stmt, S.AugAssign) and not _unchanged(stmt.target, names, own):
+        return None   # out += g(v) where g rebinds out: out is read before the call
+    called = {id(c.func) for c in S.walk(stmt.value) if isinstance(c, S.Call)}
+    kept = [n for n in before if not _unchanged(n, names, own)]
+    if any(id(n) in called or any(isinstance(c, S.Call) and isinstance(c.func, S.Name) and
+                                  c.func.id in writers for c in S.walk(n)) for n in kept):
+        return None   # (a function read before the call: left as written)
+    out = []
+    for part in kept:   # x[n] + walk(n - 1): t = x[n] first, as Python reads it first
+        held = fresh("value_before")
+        out.append(S.place_unplaced(
+            S.Assign(targets=[S.store(held)], value=part, type_comment=None), stmt))
+        stmt.value = _replaced(stmt.value, part, S.place_unplaced(S.load(held), part))
     name = fresh(f"{call.func.id}_value")
     bind = S.Assign(targets=[S.store(name)], value=call, type_comment=None)
     stmt.value = _replaced(stmt.value, call, S.place_unplaced(S.load(name), call))
-    return S.place_unplaced(bind, stmt)
+    return out + [S.place_unplaced(bind, stmt)]
 
 
 def _evaluated_before(node, call):

@@ -1,5 +1,6 @@
 """Nested functions that rebind a variable of the enclosing function with `nonlocal` (stage 3,
-lower: called by source_rewrites.counted_rewrite where the census saw a nonlocal statement).
+lower: called by source_rewrites.counted_rewrite where the census saw a nonlocal statement,
+or an append: a nested function growing a list of the function is one, nonlocal_lists.py).
 Takes the user's `Source` and a gast FunctionDef; gives back a rewritten copy in which no
 nested function declares a name nonlocal, or raises a located refusal.
 
@@ -47,11 +48,12 @@ def needed(fdef):
 def rewrite(source, fdef):
     """`fdef`, or a copy with every nested function's nonlocal names passed in and given back
     (see the module docstring)."""
-    if not needed(fdef):
+    from . import nonlocal_lists   # (a nested def growing a list: declared nonlocal there)
+    if not needed(fdef) and not nonlocal_lists.needed(fdef):
         return fdef
     fdef = S.clone(fdef)
     _declare_through(fdef, [])
-    _Scope(source, fdef, set(_names(fdef)), fdef.name).run()
+    _Scope(source, fdef, set(_names(fdef)), fdef.name, fdef).run()
     return fdef
 
 
@@ -114,14 +116,19 @@ def _own_bound(fn):
 class _Scope:
     """The nested functions of one function (`outer`) declaring its names nonlocal."""
 
-    def __init__(self, source, outer, taken, top):
+    def __init__(self, source, outer, taken, top, root):
         self.source, self.outer, self.taken, self.top = source, outer, taken, top
+        self.root = root   # the function differentiated
 
     def error(self, node, reason, hint=_HINT):
         return self.source.error(node, reason, hint=hint)
 
     def run(self):
         outer = self.outer
+        from .nonlocal_lists import grown_lists   # hist.append(v) in g: hist = hist + [v]
+        grown_lists(outer, outer is self.root, (_bound_before, _statements, _whole_call))
+        from .nonlocal_updates import rebound_updates   # acc += e in g: acc = acc + e
+        rebound_updates(outer, outer is self.root)
         defs = [n for n in S.own_nodes(outer) if isinstance(n, S.FunctionDef)]
         writers = {}
         for g in defs:
@@ -141,7 +148,7 @@ class _Scope:
             for g, names in writers.values():
                 _give_back(g, names)
         for g in defs:
-            _Scope(self.source, g, self.taken, self.top).run()
+            _Scope(self.source, g, self.taken, self.top, self.root).run()
 
     def _check_writer(self, g, declared):
         outer = self.outer

@@ -6,10 +6,12 @@ source's own where no rewrite acts, else a rewritten copy).
 In order, each imported only where the census says it may act (so a plain function imports
 none of them):
 
-* nested functions rebinding the function's variables with `nonlocal`, as functions taking
-  them and giving them back (nonlocal_writes.py);
-* nested factories of closures (`s = make_scaler(k); s(x)`), as functions giving back the
-  values their closure reads and a nested function taking them (closure_factories.py);
+* nested functions rebinding the function's variables with `nonlocal` (or growing its lists,
+  `hist.append(v)`: nonlocal_lists.py), as functions taking them and giving them back
+  (nonlocal_writes.py);
+* nested factories of closures (`s = make_scaler(k); s(x)`, `make_scaler(k)(x)`; one of the
+  module's copied in first), as functions giving back the values their closure reads and a
+  nested function taking them (closure_factories.py);
 * the function's own imports, with-blocks of contexts that change no value (np.errstate,
   warnings.catch_warnings), match on literal patterns (plain_blocks.py);
 * `if isinstance(p, C)` where the call tells p's class, or that p holds a number or an
@@ -69,13 +71,15 @@ def counted_rewrite(source, resolver, containers, known_types):
     again only after a rewrite ran."""
     fdef = source.node
     counted = census.take(fdef)
-    if counted.nonlocals:   # nested functions rebinding this one's variables
-        from . import nonlocal_writes
-        fdef = nonlocal_writes.rewrite(source, fdef)
-        counted = census.take(fdef)
-    if not counted.bound_to_calls.isdisjoint(counted.called):   # s = make(k); s(x)
-        from . import closure_factories
-        fdef = closure_factories.rewrite(fdef)
+    if counted.nonlocals or any(rest[-1:] in (("append",), ("extend",))
+                                for _, rest in counted.chains):
+        from . import nonlocal_writes   # nested functions rebinding this one's variables
+        fdef = nonlocal_writes.rewrite(source, fdef)   # (or growing its lists)
+        if fdef is not source.node:
+            counted = census.take(fdef)
+    if not counted.bound_to_calls.isdisjoint(counted.called) or counted.other_calls:
+        from . import closure_factories   # s = make(k); s(x), make(k)(x)
+        fdef = closure_factories.rewrite(fdef, source, resolver)
         counted = census.take(fdef)
     if counted.blocks:   # (plain_blocks.needed)
         from . import plain_blocks

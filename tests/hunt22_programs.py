@@ -2053,7 +2053,6 @@ REFUSED = {
     "acc_iadd_second_name",                    # __iadd__ writing the fields of an object
     #   another name holds too (b = a): refused at `a += ...`, naming `b = a`
     "nonlocal_with_operator",                  # objects' class not told
-    "nonlocal_list_append",                    # a nested def appending to a list it reads
     "grad_inside_record",                      # grad's record result's fields read
     "grad_inside_helper_arg",                  # a derivative passed to a helper and called
     "vec_fields_aliased_then_updated",         # writing an array an object holds (a true one)

@@ -1265,6 +1265,16 @@ def uses_nonlocal(x):
     return np.sum(s)
 
 
+def nonlocal_read_before_the_call(x):
+    s = x * 1.0
+
+    def bump(v):
+        nonlocal s
+        s = s * v
+        return v
+    return np.sum(s) * bump(2.0)
+
+
 def nonlocal_in_an_expression(x):
     s = x * 1.0
 
@@ -1272,7 +1282,8 @@ def nonlocal_in_an_expression(x):
         nonlocal s
         s = s * v
         return v
-    return np.sum(s) * bump(2.0)  # refused: nonlocal_in_an_expression
+    s += bump(2.0)  # refused: nonlocal_in_an_expression
+    return np.sum(s)
 
 
 def recursive_nested(x):
@@ -1685,6 +1696,8 @@ WORKS += [
           "object", iadd_setting_its_fields, X),
     works("a nested def rebinding the enclosing function's variables (nonlocal)",
           uses_nonlocal, X),
+    works("a nested function declaring nonlocal names called inside an expression that "
+          "reads them before the call (state + add(v))", nonlocal_read_before_the_call, X),
     works("a nested def calling itself", recursive_nested, X),
     works("*args and **kwargs of a nested def", nested_kwargs, X),
 ]
@@ -1699,7 +1712,7 @@ REFUSED = [
             "itself)", yields, X),
     refused("global", uses_global, X),
     refused("a nested function declaring nonlocal names called inside an expression",
-            nonlocal_in_an_expression, X),
+            nonlocal_in_an_expression, X),   # (state += add(v): state read before it changes)
     refused("class definitions", defines_a_class, X),
     refused("functions without a rule", without_a_rule, X),
     refused("in-place methods other than an array's fill, sort, partition, put and resize: "

@@ -104,12 +104,28 @@ def nested_callback_read_back(x):
 
 
 def nested_callback_into_a_local(x):
+    seen = list()   # (not a display: srcdiff cannot tell no other name holds it)
+
+    def note(v):
+        seen.append(v)
+    note(np.sum(x * 2))
+    return seen[-1] * np.sum(x)
+
+
+def nested_callback_into_a_new_list(x):
     seen = []
 
     def note(v):
         seen.append(v)
     note(np.sum(x * 2))
     return seen[-1] * np.sum(x)
+
+
+def test_a_nested_callback_appending_to_a_new_list_read_back_differentiates():
+    # (refused above before: the append now rebinds seen, declared nonlocal in note,
+    # nonlocal_lists.py, so its derivative reaches the read)
+    from gradcheck import check
+    check(nested_callback_into_a_new_list, X.copy(), wrt=0, order=2)
 
 
 def _keeper(v):

@@ -158,3 +158,90 @@ def test_what_does_not_fit_is_left_as_written_and_refused_at_its_line(f, line):
         srcdiff.grad(f)(np.array([0.3, -0.7, 0.9]))
     assert info.value.filename.endswith("test_closure_factories.py")
     assert line in info.value.line, str(info.value)
+
+
+def written_after_the_closure_holds_it(x):
+    def make(k):
+        def s(v):
+            return v * k
+        return s
+    s2 = make(x)
+    r = s2(x)
+    x[0] = 2.0
+    return np.sum(r * s2(x))
+
+
+def test_a_refusal_names_what_the_closure_holds_as_the_user_wrote_it():
+    """The rewrite binds what s2 holds to a name of srcdiff's (`s2_k`); the refusal of the
+    write into x, which s2's k may be, named that name, which the user never wrote."""
+    from gradcheck import refusal
+    err = refusal(written_after_the_closure_holds_it, (np.array([0.3, -0.7, 0.9]),), "grad")
+    assert "x[0] = 2.0" in err.line
+    assert "s2's k" in str(err) and "s2_k" not in str(err), str(err)
+
+
+def make_scaler_here(c):
+    def scale(v):
+        return c * v
+    return scale
+
+
+def make_affine_here(a, b=1.0):
+    return lambda v: a * v + np.sin(b * v)
+
+
+OFFSET = 0.5
+
+
+def make_shifted_here(k):
+    def shifted(v):
+        return v * k + OFFSET
+    return shifted
+
+
+def by_a_module_factory(x):
+    s = make_scaler_here(x[0])
+    h = make_affine_here(x[1], x[2])
+    return np.sum(s(h(x)) * x)
+
+
+def called_at_once(x):
+    def make(k):
+        def g(v):
+            return np.sin(v * k)
+        return g
+    return np.sum(make(x[0])(x) * make_scaler_here(x[1])(x))
+
+
+def reads_a_global_the_function_binds(x):
+    OFFSET = 2.0
+    s = make_shifted_here(x[0])
+    return np.sum(s(x)) * OFFSET
+
+
+@pytest.mark.parametrize("f", [by_a_module_factory, called_at_once])
+def test_module_factories_and_closures_called_at_once_to_second_order(f):
+    """A factory defined at module level (`s = make_scaler(x[0]); s(x)`) and a closure
+    called where it is made (`make(k)(x)`) were refused ("cannot tell which function 's'
+    holds", "can only call functions by name")."""
+    check(f, np.array([0.3, -0.7, 0.9]), wrt=0, order=2)
+
+
+def test_a_module_factory_is_copied_in_and_rewritten():
+    from srcdiff.resolver import Resolver
+    source = frontend.get_source(by_a_module_factory)
+    text = S.spell(closure_factories.rewrite(source.node, source,
+                                             Resolver(by_a_module_factory)))
+    assert "def make_scaler_here(c):\n        return c" in text
+    assert "s_c = make_scaler_here(x[0])" in text
+
+
+def test_a_module_factory_reading_a_name_the_function_binds_is_left_as_written():
+    # (its copy would read the function's OFFSET, not the module's)
+    from srcdiff.resolver import Resolver
+    source = frontend.get_source(reads_a_global_the_function_binds)
+    assert closure_factories.rewrite(source.node, source, Resolver(
+        reads_a_global_the_function_binds)) is source.node
+    with pytest.raises(srcdiff.UnsupportedCodeError) as info:
+        srcdiff.grad(reads_a_global_the_function_binds)(np.array([0.3, -0.7, 0.9]))
+    assert "return np.sum(s(x)) * OFFSET" in info.value.line, str(info.value)

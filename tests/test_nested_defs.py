@@ -549,3 +549,44 @@ def test_nested_functions_calling_each_other_to_second_order(f):
     """even calling odd, defined after it, was refused; called only after both are defined,
     each lifted copy holds a copy of them all and calls the others' lifted variants."""
     check(f, np.array([0.3, -0.7, 0.9]), order=2)
+
+
+def called_under_another_name(x):
+    def scale(v):
+        return v * x[0] + np.sin(v)
+    g = scale
+    return np.sum(g(x) * g(x[::-1]))
+
+
+def aliased_in_a_loop(x):
+    tot = 0.0
+    for i in range(2):
+        c = x[i]
+
+        def scale(v):
+            return v * c + np.sin(v)
+        g = scale
+        tot = tot + np.sum(g(x) * x)
+    return tot
+
+
+def alias_bound_twice(x):
+    def scale(v):
+        return v * x[0]
+    g = scale
+    y = g(x)
+    g = np.sin
+    return np.sum(g(y))
+
+
+@pytest.mark.parametrize("f", [called_under_another_name, aliased_in_a_loop])
+def test_a_nested_function_called_under_another_name_to_second_order(f):
+    """`g = scale; g(x)` was refused ("cannot tell which function 'g' holds"): g, bound
+    once to the one def of scale, is scale when called (nested_defs.named_alias)."""
+    check(f, np.array([0.3, -0.7, 0.9]), wrt=0, order=2)
+
+
+def test_an_alias_bound_twice_is_still_refused_at_the_call():
+    from gradcheck import refusal
+    err = refusal(alias_bound_twice, (np.array([0.3, -0.7, 0.9]),), "grad")
+    assert "y = g(x)" in err.line and "cannot tell which function 'g'" in str(err)

@@ -227,16 +227,34 @@ def test_a_function_without_nonlocal_is_given_back_as_it_is():
 
 # -- refused, located -----------------------------------------------------------------------
 def inside_an_expression(x):
-    # (2.0 * add(x) moves onto a line of its own: nonlocal_hoist.py; total read before the
-    # call does not, its value there is the one before add rebinds it)
+    # (2.0 * add(x) moves onto a line of its own: nonlocal_hoist.py, and so does
+    # `y = total * add(x)`, total read first; `total += add(x)` does not: total is read
+    # before add rebinds it, and += may change in place what it held)
     total = 0.0
 
     def add(v):
         nonlocal total
         total = total + v
         return v
+    y = x * 1.0
+    total += add(x)
+    return y + total
+
+
+def read_before_it_changes(x):
+    total = x * 0.5
+
+    def add(v):
+        nonlocal total
+        total = total * v
+        return np.sin(v)
     y = total * add(x)
     return y + total
+
+
+def test_what_a_statement_reads_before_the_call_is_read_first():
+    # (refused before: "binding first what the statement reads before the call")
+    check(read_before_it_changes, 0.7, order=2)
 
 
 def passed_as_a_value(x):
@@ -334,7 +352,7 @@ def writes_a_global(x):
 
 
 @pytest.mark.parametrize("f, line, says, hint", [
-    (inside_an_expression, "y = total * add(x)", "whole value of a statement",
+    (inside_an_expression, "total += add(x)", "whole value of a statement",
      "reads before the call"),
     (passed_as_a_value, "map(add, [x, x])", "whole value of a statement", "line of its own"),
     (read_by_another, "return total", "get reads total, which add rebinds",
@@ -387,10 +405,30 @@ def rebinds_the_list_around_it(x):
     return sum(hist) + s
 
 
-def test_a_nested_def_appending_to_a_list_around_it_says_to_rebind_it():
-    # (hunt 22's nonlocal_list_append: "changes its argument 'hist'", an argument it has not)
+def appends_to_a_list_another_name_holds(x):
+    hist = []
+    kept = hist
+    s = 0.0
+
+    def rec(v):
+        nonlocal s
+        s = s + v
+        hist.append(s * s)
+    for v in x:
+        rec(v)
+    return sum(kept) + s
+
+
+def test_a_nested_def_appending_to_a_list_around_it_differentiates():
+    # (hunt 22's nonlocal_list_append: the append rebinds hist, nonlocal_lists.py)
+    check(appends_to_a_list_around_it, np.array([0.3, -0.7, 1.1]), order=2)
+
+
+def test_a_nested_def_appending_to_a_list_another_name_holds_says_to_rebind_it():
+    # (hunt 22's nonlocal_list_append: "changes its argument 'hist'", an argument it has not;
+    # where kept holds the list too, the append stays as written: refused)
     with pytest.raises(srcdiff.UnsupportedCodeError) as info:
-        srcdiff.grad(appends_to_a_list_around_it)(np.array([0.3, -0.7, 1.1]))
+        srcdiff.grad(appends_to_a_list_another_name_holds)(np.array([0.3, -0.7, 1.1]))
     err = info.value
     assert "a list of the function around it" in err.reason and "hist.append" in err.line
     assert "declare hist nonlocal in rec and rebind it" in err.hint

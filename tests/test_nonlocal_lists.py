@@ -1,0 +1,173 @@
+"""srcdiff/nonlocal_lists.py: a nested function declaring a name nonlocal that grows a list of
+the function around it (`hist.append(e)`, `hist.extend(e)`) differentiates, both modes, to
+second order (one declaring nothing too, called as a statement), where the list is new,
+bound once, and nothing but reads keeps it; the
+rewrite declares the list nonlocal and rebinds it; a list another name holds, a parameter's,
+or one another nested function reads, is left as written (refused in reverse mode, located,
+as before)."""
+import numpy as np
+import pytest
+
+import srcdiff
+from srcdiff import frontend, nonlocal_lists
+from srcdiff import syntax as S
+
+from gradcheck import check, refusal
+from hunt22_programs import nonlocal_list_append
+
+X = np.array([0.3, -0.7, 1.1])
+
+
+def _grown(fdef):
+    from srcdiff.nonlocal_writes import _bound_before, _statements, _whole_call
+    return nonlocal_lists.grown_lists(fdef, True, (_bound_before, _statements, _whole_call))
+
+
+def extends_and_reads_an_item(x):
+    rows = []
+    tot = 0.0
+
+    def add(v):
+        nonlocal tot
+        tot = tot + np.sum(v)
+        rows.extend([np.sin(v), v * tot])
+        if len(rows) > 2:
+            rows.append(rows[-1] * rows[0])
+    add(x)
+    add(x * 2.0)
+    return np.sum(np.stack(rows)) * tot
+
+
+def grown_in_a_loop_of_its_own(x):
+    out = [x[0]]
+    n = 0
+
+    def fill(v):
+        nonlocal n
+        for k in range(2):
+            out.append(v * out[-1] + k)
+            n = n + 1
+    for v in x:
+        fill(v)
+    return sum([o * o for o in out]) / n
+
+
+def appended_by_a_helper_declaring_nothing(x):
+    out = []
+
+    def add(v):
+        out.append(np.sin(v) * x[0])
+    for v in x:
+        add(v)
+    add(x[1] * 2.0)
+    return np.sum(np.array(out) * x[2])
+
+
+@pytest.mark.parametrize("f", [nonlocal_list_append, extends_and_reads_an_item,
+                               grown_in_a_loop_of_its_own,
+                               appended_by_a_helper_declaring_nothing])
+def test_a_list_grown_by_a_nested_function_to_second_order(f):
+    """`hist.append(s * s)` in a nested def declaring s nonlocal was refused in reverse mode
+    ("changes 'hist', a list of the function around it, in place"), and `out.append(...)`
+    in one declaring nothing in both ("called for its effects")."""
+    check(f, X, wrt=0, order=2)
+
+
+def test_the_append_rebinds_the_list_declared_nonlocal():
+    fdef = S.clone(frontend.get_source(nonlocal_list_append).node)
+    assert _grown(fdef) == ["hist"]
+    text = S.spell(fdef)
+    assert "nonlocal hist" in text and "hist = hist + [s * s]" in text
+    assert "hist.append" not in text
+
+
+def kept_by_another_name(x):
+    hist = []
+    kept = hist
+    s = 0.0
+
+    def rec(v):
+        nonlocal s
+        s = s + v
+        hist.append(s * s)
+    for v in x:
+        rec(v)
+    return sum(kept) + s
+
+
+def read_by_another_nested_function(x):
+    hist = []
+    s = 0.0
+
+    def rec(v):
+        nonlocal s
+        s = s + v
+        hist.append(s * s)
+
+    def last():
+        return hist[-1]
+    for v in x:
+        rec(v)
+    return last() + s
+
+
+def looped_over_while_grown(x):
+    hist = [x[0]]
+    s = 0.0
+
+    def rec(v):
+        nonlocal s
+        s = s + v
+        if len(hist) < 4:
+            hist.append(s * v)
+    for h in hist:
+        rec(h)
+    return sum(hist) + s
+
+
+def stored_in_another_list(x):
+    hist = []
+    s = 0.0
+
+    def rec(v):
+        nonlocal s
+        s = s + v
+        hist.append(s * s)
+    both = [hist, hist]
+    for v in x:
+        rec(v)
+    return sum(both[0]) + s
+
+
+@pytest.mark.parametrize("f", [kept_by_another_name, read_by_another_nested_function,
+                               looped_over_while_grown, stored_in_another_list])
+def test_a_list_something_else_may_see_grow_is_left_as_written(f):
+    fdef = S.clone(frontend.get_source(f).node)
+    assert _grown(fdef) == []
+    err = refusal(f, (X,), "grad")
+    assert "hist.append" in err.line, str(err)
+
+
+def passed_as_a_value(x):
+    out = []
+
+    def add(v):
+        out.append(np.sin(v))
+    list(map(add, x))
+    return np.sum(np.array(out))
+
+
+def bound_after_the_def(x):
+    def add(v):
+        out.append(np.sin(v))
+    out = []
+    for v in x:
+        add(v)
+    return np.sum(np.array(out))
+
+
+@pytest.mark.parametrize("f", [passed_as_a_value, bound_after_the_def])
+def test_a_helper_declaring_nothing_that_nonlocal_writes_could_not_follow_is_left(f):
+    fdef = S.clone(frontend.get_source(f).node)
+    assert _grown(fdef) == []
+    assert "out.append" in S.spell(fdef)
