@@ -2055,7 +2055,6 @@ REFUSED = {
     "nonlocal_with_operator",                  # objects' class not told
     "nonlocal_list_append",                    # a nested def appending to a list it reads
     "grad_inside_record",                      # grad's record result's fields read
-    "grad_inside_helper_arg",                  # a derivative passed to a helper and called
     "vec_fields_aliased_then_updated",         # writing an array an object holds (a true one)
     "vec_field_array_inplace",                 # v.a[1] = ... (an object's array written
     #   in place: refused saying to bind the field anew, a = v.a.copy(); ...; v.a = a)
