@@ -2052,7 +2052,6 @@ CASES = CASES_1 + CASES_2 + CASES_3 + CASES_4 + CASES_5
 REFUSED = {
     "acc_iadd_second_name",                    # __iadd__ writing the fields of an object
     #   another name holds too (b = a): refused at `a += ...`, naming `b = a`
-    "nonlocal_with_operator",                  # objects' class not told
     "nonlocal_list_append",                    # a nested def appending to a list it reads
     "vec_fields_aliased_then_updated",         # writing an array an object holds (a true one)
     "vec_field_array_inplace",                 # v.a[1] = ... (an object's array written
