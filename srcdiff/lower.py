@@ -139,8 +139,9 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         self.namer = Namer(all_names | set(self.params))
         self.objects_read = bool(self.known_types) or any(   # (a class of the user's named,
             names_objects(resolver.lookup(n, None))           # or a factory of one)
-            for n in all_names - self.locals) or _module_names_objects(fdef, resolver,
-                                                                       self.locals)
+            for n in all_names - self.locals) or (
+            not source.filename.startswith(GENERATED_PREFIX) and   # (srcdiff's own code
+            _module_names_objects(fdef, resolver, self.locals))   # names classes by module)
         self.bindings = {}
         self.spelled = _Spelling()  # temporary's name -> the expression it holds, as written
         self.loops = []
