@@ -171,14 +171,3 @@ def test_differentiating_a_cyclic_object_is_a_located_error(mode):
             srcdiff.jvp(_read_parent)(node, x, node)
     assert err.value.filename == __file__ and "def _read_parent" in err.value.line
     assert "keep the links between objects in an argument not differentiated" in str(err.value)
-
-
-def test_field_grads_holds_a_records_gradient_as_differentiated_code_does():
-    @dataclasses.dataclass
-    class R:
-        w: object
-        name: str
-
-    got = rv.field_grads(R(numpy.ones(2), "n"))
-    assert type(got) is rv.FieldGrads and set(got) == {"w"}   # (the string carries none)
-    assert rv.field_grads(3.0) == 3.0
