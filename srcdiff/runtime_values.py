@@ -83,8 +83,6 @@ class FieldGrads(dict):
     """The derivative of a dataclass object: field name -> derivative, for the fields that
     have one so far."""
 
-    srcdiff_fields = True   # a field left out holds a zero (forward_runtime.check_tangent)
-
     def __add__(self, other):
         other = record_grad(other)
         if other is None:
@@ -110,16 +108,6 @@ def _add(a, b):
 
     def __repr__(self):
         return f"FieldGrads({dict.__repr__(self)})"
-
-
-def field_grads(value):
-    """A record object's derivative given back by a derivative srcdiff made (the vjp of a
-    gradient with respect to a record: an object of its class), as differentiated code
-    holds one: a FieldGrads of its fields that carry derivatives. Anything else as it is."""
-    if is_record(value) or _plain_record(value):
-        names = _names(value, None if is_record(value) else tuple(vars(value)))
-        return FieldGrads({f: getattr(value, f) for f in names if _carries(getattr(value, f))})
-    return value
 
 
 def record_field(obj, name):

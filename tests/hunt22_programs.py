@@ -2053,6 +2053,7 @@ REFUSED = {
     "acc_iadd_second_name",                    # __iadd__ writing the fields of an object
     #   another name holds too (b = a): refused at `a += ...`, naming `b = a`
     "nonlocal_list_append",                    # a nested def appending to a list it reads
+    "grad_inside_record",                      # grad's record result's fields read
     "vec_fields_aliased_then_updated",         # writing an array an object holds (a true one)
     "vec_field_array_inplace",                 # v.a[1] = ... (an object's array written
     #   in place: refused saying to bind the field anew, a = v.a.copy(); ...; v.a = a)
