@@ -31,6 +31,13 @@ after a branch taken that ends in return, raise, break or continue:
   markers.py; a variant is made per None passed: its key has None's type, also in the key of
   the variant for any shapes). A mask or options argument left out, `if mask is not None:`,
   drops the branch whose code would be refused though it never runs;
+* `isinstance(o, (int, float))` of such an operand, which a number or an array may pass or
+  fail (a Python float and a NumPy float64 pass, a 0-d array and a float32 do not): never
+  answered before the code runs; operator_lowering.py makes the test where the code runs
+  (`number_tests` names the classes) and calls, in each branch, the method's variant told
+  the answer (`known_types[p + INSTANCE_OF]`: (classes, answer)). In the variant told
+  False, a branch whose first statement reads an attribute no number or array has (`o.v`)
+  raises the AttributeError Python would raise there;
 * `not t`, `t and u`, `t or u` of such tests, and the same tests in `a if t else b`.
 
 Anything else (a class srcdiff cannot tell, a test of a local, isinstance rebound) stays as
@@ -45,6 +52,7 @@ from . import syntax as S
 from .markers import NONE_PASSED
 
 NUMBER_OR_ARRAY = ".__number_or_array__"   # known_types[p + this]: p holds a number or array
+INSTANCE_OF = ".__instance_of__"   # known_types[p + this]: (classes, isinstance(p, classes))
 _PLAIN = (int, float, complex, numpy.ndarray, numpy.generic)
 _SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
 
@@ -56,7 +64,7 @@ def rewrite(fdef, resolve, known_types):
     stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name) and isinstance(
         n.ctx, (S.Store, S.Del))}
     told = {p for p in params - stored if _exact(known.get(p)) or known.get(
-        p + NUMBER_OR_ARRAY) is True}
+        p + NUMBER_OR_ARRAY) is True or known.get(p + INSTANCE_OF) is not None}
     nones = {p for p in params - stored if known.get(p + NONE_PASSED) is True}
     if "isinstance" in stored or resolve("isinstance") is not builtins.isinstance:
         told = set()
@@ -69,11 +77,11 @@ def rewrite(fdef, resolve, known_types):
 
 
 def settled(known_types, fdef):
-    """known_types without the NUMBER_OR_ARRAY and NONE_PASSED facts of parameters fdef
-    rebinds (what the call told no longer holds there, nor for the callees it passes the
-    name to)."""
-    keys = {k: k[:-len(f)] for k in known_types for f in (NUMBER_OR_ARRAY, NONE_PASSED)
-            if k.endswith(f)}
+    """known_types without the NUMBER_OR_ARRAY, INSTANCE_OF and NONE_PASSED facts of
+    parameters fdef rebinds (what the call told no longer holds there, nor for the callees it
+    passes the name to)."""
+    keys = {k: k[:-len(f)] for k in known_types
+            for f in (NUMBER_OR_ARRAY, INSTANCE_OF, NONE_PASSED) if k.endswith(f)}
     if not keys:
         return known_types
     stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name) and isinstance(
@@ -92,6 +100,39 @@ def tested_params(fn):
     params = _params(tree)
     return frozenset(n.args[0].id for n in S.walk(tree) if _isinstance_call(n) and isinstance(
         n.args[0], S.Name) and n.args[0].id in params)
+
+
+def number_tests(fn, param):
+    """The classes of the one `isinstance(param, C)` test (C a class or tuple of classes
+    fn's globals name) of the user's function fn that knowing param holds a number or an
+    array does not answer (`isinstance(o, (int, float))`: a Python float and a NumPy
+    float64 are instances of float, a 0-d array and a float32 are not), where there is
+    exactly one such (tested where the code runs: operator_lowering.py); else None."""
+    from .frontend import get_source
+    try:
+        tree = get_source(fn).node
+    except Exception:
+        return None
+    stored = {n.id for n in S.walk(tree) if isinstance(n, S.Name) and isinstance(
+        n.ctx, (S.Store, S.Del))}
+    if param in stored or "isinstance" in stored or getattr(
+            fn, "__globals__", {}).get("isinstance", builtins.isinstance) is not \
+            builtins.isinstance:
+        return None
+
+    def resolve(name):
+        scope = getattr(fn, "__globals__", {})
+        return scope[name] if name in scope else getattr(builtins, name, None)
+    fold = _Fold(resolve, {}, set(), stored)
+    found = set()
+    for n in S.walk(tree):
+        if _isinstance_call(n) and isinstance(n.args[0], S.Name) and n.args[0].id == param:
+            classes = fold.classes(n.args[1])
+            if classes is None:
+                return None   # (a class srcdiff cannot read: left as today)
+            if not all(_never_plain(c) for c in classes):
+                found.add(classes)
+    return found.pop() if len(found) == 1 else None
 
 
 def _params(fdef):
@@ -133,13 +174,20 @@ class _Fold:
         self.changed = False
 
     def block(self, stmts):
-        out = []
+        out, passed = [], None   # passed: a test answered whose branch taken was empty
         for stmt in stmts:
+            if passed is not None:   # (the statement after it runs first: `o.v` there)
+                raised = self.unreachable(passed, [stmt])
+                passed = None
+                if raised[0] is not stmt:
+                    return out + raised
             if isinstance(stmt, S.If):
                 answer = self.answer(stmt.test)
                 if answer is not None:
                     self.changed = True
                     taken = self.block(stmt.body if answer else stmt.orelse)
+                    taken = self.unreachable(stmt.test, taken)
+                    passed = None if taken else stmt.test
                     out += taken
                     if taken and isinstance(taken[-1], _TERMINAL):
                         return out   # (what follows a branch that leaves never runs)
@@ -156,6 +204,25 @@ class _Fold:
                 stmt = _Expressions(self).visit(stmt)
             out.append(stmt)
         return out
+
+    def unreachable(self, test, taken):
+        """`taken`, or, where the test answered is isinstance(p, C) of an operand tested
+        where the code runs (INSTANCE_OF) and the branch's first statement reads an
+        attribute of p no number or NumPy array has (`o.v`) wherever it runs, the
+        AttributeError Python raises there, so the variant for numbers compiles."""
+        if not (_isinstance_call(test) and isinstance(test.args[0], S.Name) and self.known.get(
+                test.args[0].id + INSTANCE_OF) is not None) or not taken:
+            return taken
+        name = test.args[0].id
+        attrs = [a for a in _read_attributes(taken[0], name) if not any(
+            hasattr(t, a) for t in _PLAIN)]
+        if not attrs or not isinstance(taken[0], (S.Return, S.Assign, S.Expr, S.AugAssign)):
+            return taken
+        message = (f"{name} is a number or an array, which has no attribute {attrs[0]!r} "
+                   f"(it is not an instance of the classes tested)")
+        error = S.Raise(exc=S.Call(func=S.load("AttributeError"), args=[S.const(message)],
+                                   keywords=[]), cause=None)
+        return [S.place_unplaced(error, taken[0])]
 
     def answer(self, test):
         """True or False where the test's value is known here, else None."""
@@ -184,6 +251,9 @@ class _Fold:
         held = self.known.get(test.args[0].id)
         if _exact(held):
             return issubclass(held, classes)
+        tested = self.known.get(test.args[0].id + INSTANCE_OF)
+        if tested is not None and set(tested[0]) == set(classes):
+            return tested[1]   # (the test run where the code runs, this variant its answer's)
         if all(_never_plain(c) for c in classes):
             return False   # a number or an array is an instance of none of them
         return None
@@ -204,6 +274,28 @@ class _Fold:
         if isinstance(obj, type) and type(obj) in (type, abc.ABCMeta):
             return (obj,)
         return None
+
+
+def _read_attributes(stmt, name):
+    """The attributes `name.attr` that the statement reads wherever it runs (not inside a
+    lambda, a branch of `a if t else b`, the operands after the first of `and`/`or`, or a
+    comprehension), in the order they are met."""
+    out = []
+
+    def visit(node):
+        if isinstance(node, (S.Lambda, S.ListComp, S.SetComp, S.DictComp, S.GeneratorExp)):
+            return
+        if isinstance(node, S.IfExp):
+            return visit(node.test)
+        if isinstance(node, S.BoolOp):
+            return visit(node.values[0])
+        if isinstance(node, S.Attribute) and isinstance(node.value, S.Name) and \
+                node.value.id == name and isinstance(node.ctx, S.Load):
+            out.append(node.attr)
+        for child in S.iter_child_nodes(node):
+            visit(child)
+    visit(stmt)
+    return out
 
 
 def _never_plain(cls):

@@ -38,6 +38,9 @@ def derivative_called(lowerer, func):
         bound = _bound_transform(lowerer, func.id)   # g = srcdiff.grad(inner) in here
         if bound is not None:
             return derivative_called(lowerer, bound)
+        passed = _passed_derivative(lowerer, func.id)   # _descend(srcdiff.grad(f), w)'s g
+        if passed is not None:
+            return _made_for(passed)
         if func.id in lowerer.params and func.id not in lowerer.known_types:
             raise lowerer.error(func, f"srcdiff cannot tell which function {func.id!r} holds "
                                 f"before the code runs: {func.id} is a parameter, and the "
@@ -80,10 +83,67 @@ def derivative_called(lowerer, func):
                             "of a bound method, called inside the function",
                             hint="differentiate the method's function with the object passed "
                                  "as its first argument")
+    return _made_for(obj)
+
+
+def _made_for(obj):
+    """The function calls of the derivative `obj` lower to, made once per derivative."""
     made = _CALLED.get(obj)
     if made is None:
         made = _CALLED[obj] = _called_function(obj)
     return made
+
+
+def derivative_passed(lowerer, node):
+    """The derivative a helper is passed where the argument `node` is a transform written
+    there (`_descend(srcdiff.grad(f), w, x)`) or a name bound to one, made before the code
+    runs of a function by name (no lambda or nested def reading this function's variables),
+    so the helper is specialised on it as on a function passed (values.argument); else None.
+    The same transform written again (the caller lowered again) gives back the same object,
+    so the helper's lowering is keyed the same."""
+    from . import syntax as S
+    from .derivative import Composite, Derivative
+    if isinstance(node, S.Name) and node.id in lowerer.locals:
+        bound = _bound_transform(lowerer, node.id)
+        return derivative_passed(lowerer, bound) if bound is not None else None
+    if isinstance(node, (S.Name, S.Attribute)):
+        obj = _static(lowerer, node)   # a module-level g = srcdiff.grad(f)
+        return obj if isinstance(obj, (Derivative, Composite, Composed)) and not (
+            isinstance(obj, Derivative) and obj._self is not None) and (
+            obj not in _LIFTED_FREE) else None
+    if not (isinstance(node, S.Call) and isinstance(node.func, (S.Name, S.Attribute))):
+        return None
+    maker = _static(lowerer, node.func)
+    if maker not in _MAKERS or any(isinstance(a, S.Lambda) or (
+            isinstance(a, S.Name) and a.id in lowerer.locals) for a in node.args):
+        return None   # (a lambda or function value of the caller's: lifted at its call)
+    try:
+        args = tuple(_static_argument(lowerer, a) for a in node.args)
+        keywords = tuple((k.arg, _static_argument(lowerer, k.value)) for k in node.keywords)
+        key = (maker, args, keywords)
+        hash(key)
+    except Exception:  # noqa: BLE001 - an argument srcdiff cannot read: not passed as known
+        return None
+    obj = _PASSED.get(key)
+    if obj is None:
+        try:
+            obj = _PASSED[key] = _MAKERS[maker](*args, **dict(keywords))
+        except (TypeError, ArgumentError) as exc:
+            raise lowerer.error(node, f"this srcdiff transform can not be made: {exc}") from None
+    return obj if isinstance(obj, (Derivative, Composite, Composed)) else None
+
+
+def _passed_derivative(lowerer, name):
+    """The derivative the parameter `name` holds where the caller passed one it made before
+    the code runs (derivative_passed, noted as a function value for the callee), else None."""
+    from .derivative import Composite, Derivative
+    from .known_objects import Known
+    known = lowerer.known_types.get(name)
+    obj = known.obj if isinstance(known, Known) else None
+    return obj if isinstance(obj, (Derivative, Composite, Composed)) else None
+
+
+_PASSED = weakref.WeakValueDictionary()   # (maker, arguments) of a transform passed -> it
 
 
 _CALLED = weakref.WeakKeyDictionary()  # derivative -> the function its calls lower to
@@ -363,3 +423,4 @@ _MAKERS = _Makers()
 
 
 provide("derivative_called", derivative_called)  # lower.py finds it there
+provide("derivative_passed", derivative_passed)  # values.argument

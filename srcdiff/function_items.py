@@ -36,7 +36,8 @@ MAX_ITEMS = 8   # a longer list stays a loop (and its calls are refused)
 
 def simple(node, resolve, local_defs):
     """Whether `node` is an item the copies may repeat: a constant, a free name or attribute
-    path, a nested def's name, a local bound once (see _local_defs); a tuple of those."""
+    path, a nested def's name, a local bound once (see _local_defs) or a parameter the body
+    never binds again; a tuple of those."""
     if isinstance(node, S.Constant):
         return True
     if isinstance(node, S.Tuple):
@@ -46,7 +47,8 @@ def simple(node, resolve, local_defs):
         base = base.value
     if not isinstance(base, S.Name):
         return False
-    if base.id in local_defs or base.id in local_defs.once:
+    if base.id in local_defs or base.id in local_defs.once or base.id in getattr(
+            local_defs, "params", ()):   # (a parameter never bound again: the object passed)
         return base is node
     return base.id not in local_defs.stored and resolve(base.id) is not None
 

@@ -75,6 +75,7 @@ class _Defs(set):
     body (`act = lambda v: ...`), bound nowhere else."""
     stored = frozenset()
     once = {}
+    params = frozenset()   # the parameters its body never binds again
 
 
 def _local_defs(fdef):
@@ -92,6 +93,11 @@ def _local_defs(fdef):
     defs = _Defs(name for name, k in counts.items() if k == 1 and name in top
                  and name not in stores and name not in declared)
     defs.stored = frozenset(stores) | frozenset(counts)
+    args = fdef.args
+    rebound = {n.id for n in S.walk(fdef) if isinstance(n, S.Name) and isinstance(
+        n.ctx, (S.Store, S.Del))}
+    defs.params = frozenset(a.id for a in args.posonlyargs + args.args + args.kwonlyargs
+                            if isinstance(a, S.Name) and a.id not in rebound | declared)
     defs.once = {stmt.targets[0].id: stmt.value
                  for stmt in fdef.body + [n for n in S.walk(fdef) if getattr(n, "sd_hoisted", 0)]
                  if isinstance(stmt, S.Assign) and len(stmt.targets) == 1

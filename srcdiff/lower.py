@@ -94,6 +94,19 @@ class _Spelling(dict):
     def get(self, key, default=None):
         return self[key] if key in self else default
 
+def _module_names_objects(fdef, resolver, local):
+    """Whether the function reads, through a module it names (`m.make(x)`, `m.V`), a class
+    of the user's or a factory of one (factories.names_objects)."""
+    for n in S.walk(fdef):
+        if isinstance(n, S.Attribute) and isinstance(n.value, S.Name) and \
+                n.value.id not in local:
+            module = resolver.lookup(n.value.id, None)
+            if isinstance(module, types.ModuleType) and names_objects(
+                    getattr(module, n.attr, None)):
+                return True
+    return False
+
+
 class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
     """Turns one user function (gast FunctionDef) into a `Lowered` core function."""
 
@@ -126,7 +139,9 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         self.namer = Namer(all_names | set(self.params))
         self.objects_read = bool(self.known_types) or any(   # (a class of the user's named,
             names_objects(resolver.lookup(n, None))           # or a factory of one)
-            for n in all_names - self.locals)
+            for n in all_names - self.locals) or (
+            not source.filename.startswith(GENERATED_PREFIX) and   # (srcdiff's own code
+            _module_names_objects(fdef, resolver, self.locals))   # names classes by module)
         self.bindings = {}
         self.spelled = _Spelling()  # temporary's name -> the expression it holds, as written
         self.loops = []

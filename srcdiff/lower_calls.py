@@ -70,7 +70,9 @@ class CallLowering(MethodLowering):
             held = fvalues.held(self, func.id)   # a parameter or local holding a function
             if isinstance(held, type) and records.is_record_class(held):
                 return records.make_record(self, node, held, out, discard)   # a classmethod's cls(...)
-            if held is not None:
+            from .markers import CompositeBase, ComposedBase, DerivativeBase
+            if held is not None and not isinstance(held, (DerivativeBase, CompositeBase,
+                                                          ComposedBase)):
                 return fvalues.call_held(self, node, held, out, discard, S.load(func.id))
             from . import field_calls   # net(x) of an object: net.__call__(x)
             if field_calls.callable_object(self, func):

@@ -6,7 +6,9 @@ the user's that srcdiff knows, or raises a located refusal. What Python calls is
 operator_methods.py (given objects.class_of, which reads it in turn: that module imports
 neither); this one lowers it, with the checks of where the code runs:
 runtime_checks.check_operands (the operands are of the classes the method was chosen for)
-and check_implemented (a method that may decline did not). operator_methods and
+and check_implemented (a method that may decline did not); a method testing its operand, a
+number or an array, against number classes (`isinstance(o, (int, float))`) is called in
+the branch of that test made where the code runs (`_dispatched`). operator_methods and
 state_methods are imported where an object of the user's class is met: a plain function's
 operators are only guarded (`guard_operands`).
 """
@@ -80,6 +82,9 @@ def lower(lw, call, out, target):
         if (rcls if call.func.value is left else lcls) is None and args and \
                 _tests_operand(fn):
             args[0] = _told_plain(lw, args[0], out)
+            tested = _number_tests(fn)   # isinstance(o, (int, float)): run where it runs
+            if tested is not None and not declines and not call.func.attr.startswith("__i"):
+                return _dispatched(lw, call, me, args[0], tested, out, target)
     else:
         for atom, node in zip([me] + args, [call.func.value] + call.args):
             c = cls if atom is me else _class(lw, node)
@@ -120,6 +125,54 @@ def _tests_operand(fn):
     params = [p.name for p in inspect.signature(fn).parameters.values()
               if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     return len(params) >= 2 and params[1] in tested_params(fn)
+
+
+def _number_tests(fn):
+    """The classes of the one test of the operator method fn's operand that a number or an
+    array may pass or fail (class_tests.number_tests), or None."""
+    import inspect
+    from .class_tests import number_tests
+    params = [p.name for p in inspect.signature(fn).parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return number_tests(fn, params[1]) if len(params) >= 2 else None
+
+
+def _dispatched(lw, call, me, operand, classes, out, target):
+    """`target = me.<method>(operand)` where the method tests `isinstance(o, classes)` of
+    its operand, a number or an array (checked just before) that may pass or fail it (a
+    Python float and a NumPy float64 are floats; a 0-d array, a float32 are not): the test
+    is made where the code runs, and each branch calls the method's variant for its answer
+    (class_tests.INSTANCE_OF), so no answer is guessed before the code runs."""
+    from .class_tests import INSTANCE_OF, NUMBER_OR_ARRAY
+    from .objects import known_values
+    cond = lw.namer.fresh("is_instance")
+    lw.bindings["isinstance"] = isinstance
+    shown = "_".join(c.__name__ for c in classes)   # (the classes given by name: an atom)
+    tested = next((n for n, v in lw.bindings.items() if v == classes and n.startswith(
+        shown)), None) or lw.namer.fresh(shown if shown.isidentifier() else "classes")
+    lw.bindings[tested] = classes
+    test = S.Call(func=S.load("isinstance"), args=[S.clone(operand), S.load(tested)],
+                  keywords=[])
+    out.append(lw.info(S.Assign(targets=[S.store(cond)], value=test, type_comment=None),
+                       Kind.CALL, func=isinstance))
+    lw.locals.add(cond)
+    made = lw.namer.fresh(target)
+    branches = []
+    for answer in (True, False):
+        block = []
+        atom = lw.temp(block, S.clone(operand), Kind.COPY, "operand")
+        lw.locals.add(atom.id)
+        known_values(lw)[atom.id + NUMBER_OR_ARRAY] = True
+        known_values(lw)[atom.id + INSTANCE_OF] = (classes, answer)
+        lowered = S.place_unplaced(S.Call(func=S.Attribute(
+            value=S.clone(me), attr=call.func.attr, ctx=S.Load()), args=[atom], keywords=[]),
+            call)
+        block.append(lw.operation(lowered, block, made))
+        branches.append(block)
+    out.append(lw.info(S.If(test=S.load(cond), body=branches[0], orelse=branches[1]),
+                       Kind.IF))
+    lw.locals.add(made)
+    return lw.assign(target, S.load(made), Kind.COPY)
 
 
 def _told_plain(lw, atom, out):

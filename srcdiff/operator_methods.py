@@ -140,6 +140,8 @@ def updated_class(lw, name, seen, of):
     try:
         from .factories import made_by_method
         for update in updates:
+            if update is GIVEN_BACK:
+                continue   # (the nested def's own updates of it are among `updates`)
             own = f"__i{BINARY.get(type(update.op), '')}__" if isinstance(
                 update, S.AugAssign) else None
             if own is not None and method_of(cls, own) is not None:
@@ -173,9 +175,50 @@ def _bindings(lw):
             (updates if reads else made).setdefault(name, []).append(n.value)
         elif isinstance(n, S.AugAssign) and isinstance(n.target, S.Name):
             updates.setdefault(n.target.id, []).append(n)
+        if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
+                n.targets[0], S.Tuple):   # r, v = g(v, ...): v given back by a nested def
+            for name in _given_back(lw.fdef, n):
+                updates.setdefault(name, []).append(GIVEN_BACK)
     lw._operator_bindings = {name: (made.get(name, []), ups, stores.get(name, 0))
                              for name, ups in updates.items()}
     return lw._operator_bindings
+
+
+GIVEN_BACK = S.Pass()   # an update of v by `r, v = g(v, ...)` (_given_back)
+
+
+def _given_back(fdef, assign):
+    """The names `r, v = g(v, ...)` binds to what the nested def g gives back of its
+    parameter of that name unchanged but by g's own statements (a nested def rebinding
+    `nonlocal v`, as nonlocal_writes.py rewrites it: takes v first, returns (result, v) on
+    every path): those statements bind v in the walk of the function, so they are among
+    v's bindings already. [] where the call is not of that form."""
+    call = assign.value
+    if not (isinstance(call, S.Call) and isinstance(call.func, S.Name) and not
+            call.keywords):
+        return []
+    defs = [n for n in S.walk(fdef) if isinstance(n, S.FunctionDef) and n.name == call.func.id
+            and n is not fdef]
+    if len(defs) != 1:
+        return []
+    g = defs[0]
+    params = [a.id for a in g.args.posonlyargs + g.args.args]
+    returns = [n for n in S.walk(g) if isinstance(n, S.Return)]
+    if any(isinstance(n, (S.FunctionDef, S.Lambda, S.Global, S.Nonlocal)) and n is not g
+           for n in S.walk(g)) or not returns:
+        return []
+    out = []
+    for i, target in enumerate(assign.targets[0].elts):
+        if not (i >= 1 and isinstance(target, S.Name) and i - 1 < min(
+                len(params), len(call.args))):
+            continue
+        name, arg = target.id, call.args[i - 1]
+        if params[i - 1] != name or not (isinstance(arg, S.Name) and arg.id == name):
+            continue
+        if all(isinstance(r.value, S.Tuple) and len(r.value.elts) > i and isinstance(
+                r.value.elts[i], S.Name) and r.value.elts[i].id == name for r in returns):
+            out.append(name)
+    return out
 
 
 def returns_self(fn):

@@ -426,6 +426,14 @@ def argument(lw, node, out):
     known_values (a module-level one gets a local name first), others lowered as usual."""
     if isinstance(node, S.Lambda):
         return lambda_value(lw, node, out, passed=True)
+    from .markers import provided
+    derivative = provided("derivative_passed")(lw, node)   # apply(srcdiff.grad(f), w)
+    if derivative is not None:   # (compose_calls: the callee calls it as the derivative)
+        ref = lw.bind(lw.namer.fresh("derivative"), derivative)
+        atom = lw.temp(out, ref, Kind.OPAQUE, "derivative")
+        lw.locals.add(atom.id)
+        known_values(lw)[atom.id] = Known(derivative)
+        return atom
     if isinstance(node, (S.Name, S.Attribute)) and lw._global_path(node) is not None:
         obj = lw._callee_object(node)
         if obj is not None and (is_function_value(obj) or called_value(lw, obj)):

@@ -4,6 +4,7 @@ wherever srcdiff cannot be sure. The derivatives of the operator methods it serv
 `__add__` taking a Dual or a number) are checked against finite differences in
 test_hunt22.py (dual_forward_mode, dual_add_number, dual2_*) and below."""
 import abc
+import re
 
 import numpy as np
 import pytest
@@ -305,3 +306,90 @@ def test_is_none_is_answered_only_for_a_parameter_told_and_never_rebound():
     tree = frontend.get_source(masked_square).node
     folded = class_tests.rewrite(tree, lambda n: None, {"mask" + NONE_PASSED: True})
     assert "mask" not in {n.id for s in folded.body for n in S.walk(s) if isinstance(n, S.Name)}
+
+
+class Weighed:
+    """An operator telling a Python number (and a NumPy float64, a float too) from an array
+    (a 0-d one too) by `isinstance(o, (int, float))`, with a different formula for each, so
+    that a test answered wrongly gives a wrong derivative."""
+
+    def __init__(self, v):
+        self.v = v
+
+    def __mul__(self, o):
+        if isinstance(o, (int, float)):
+            return Weighed(self.v * o)
+        return Weighed(self.v * np.sin(o))
+
+
+class Paired:
+    """The same test with an object's branch after it: `o.v` of an array would raise."""
+
+    def __init__(self, v, d):
+        self.v = v
+        self.d = d
+
+    def __mul__(self, o):
+        if isinstance(o, (int, float)):
+            return Paired(self.v * o, self.d * o)
+        return Paired(self.v * o.v, self.v * o.d + self.d * o.v)
+
+
+def weighed_by_a_python_float(x):
+    return np.sum((Weighed(x) * float(x[0] * x[1])).v ** 2)
+
+
+def weighed_by_a_numpy_float64(x):
+    return np.sum((Weighed(x) * (x[0] * x[1])).v ** 2)
+
+
+def weighed_by_a_0d_array(x):
+    return np.sum((Weighed(x) * np.array(x[0] * x[1])).v ** 2)
+
+
+def weighed_by_an_array(x):
+    return np.sum((Weighed(x) * (x * 2.0)).v ** 2)
+
+
+def weighed_by_both_in_a_loop(x):
+    w = Weighed(x)
+    for s in [x[0] * 1.0, x * 0.5]:   # (a float64, then an array: the test each trip)
+        w = w * s
+    return np.sum(w.v)
+
+
+def paired_by_numbers(x):
+    p = Paired(x, np.cos(x)) * x[1]
+    q = p * Paired(x * x, x) * float(x[2])
+    return np.sum(q.v * q.d)
+
+
+def paired_by_an_array(x):
+    p = Paired(x, np.cos(x)) * (x * 2.0)
+    return np.sum(p.v)
+
+
+@pytest.mark.parametrize("f", [weighed_by_a_python_float, weighed_by_a_numpy_float64,
+                               weighed_by_a_0d_array, weighed_by_an_array,
+                               weighed_by_both_in_a_loop, paired_by_numbers])
+def test_a_test_of_number_classes_is_made_where_the_code_runs(f):
+    # (refused before: isinstance(o, (int, float)) of a number or array cannot be answered
+    # before the code runs; now each answer has its variant, chosen where it runs)
+    check(f, P.X3, wrt=0, order=2)
+
+
+def test_the_test_is_in_the_emitted_code_and_each_variant_answers_it():
+    text = srcdiff.source(srcdiff.grad(weighed_by_a_numpy_float64))
+    assert text.count("isinstance(") == 1, text   # at the call; the variants have none
+    assert re.search(r"isinstance\(\w+, int_float\w*\)", text), text
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_an_array_meeting_an_objects_branch_raises_as_python_does(mode):
+    with pytest.raises(AttributeError, match="has no attribute 'v'"):
+        paired_by_an_array(P.X3)
+    transform = srcdiff.grad(paired_by_an_array) if mode == "grad" else \
+        srcdiff.jvp(paired_by_an_array)
+    args = (P.X3,) if mode == "grad" else (P.X3, np.ones(3))
+    with pytest.raises(AttributeError, match="no attribute 'v'"):
+        transform(*args)

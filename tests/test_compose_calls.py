@@ -523,8 +523,33 @@ def derivative_passed_to_a_helper(w):
     return _descend_with(srcdiff.grad(inner_loss), w, DATA)
 
 
-def test_a_derivative_passed_to_a_helper_says_to_pass_the_function():
-    err = refusal(derivative_passed_to_a_helper, (W0,), "grad")
+def _wavy(w, x):
+    return np.sum(np.sin(w * x) * w)
+
+
+_wavy_gradient = srcdiff.grad(_wavy)
+
+
+def two_derivatives_passed_to_one_helper(w):
+    # the helper specialised per derivative: each call of it calls the one it is passed
+    return _descend_with(srcdiff.grad(inner_loss), w, DATA) * _descend_with(
+        _wavy_gradient, w, DATA) + _descend_with(srcdiff.grad(_wavy), 2.0 * w, DATA)
+
+
+def test_a_derivative_passed_to_a_helper_differentiates():
+    # (refused before, saying to pass the function: the helper now calls the derivative
+    # made before the code runs, as it calls a function passed by name)
+    for f in (derivative_passed_to_a_helper, two_derivatives_passed_to_one_helper):
+        check(f, W0, wrt=0, order=2)
+
+
+def derivative_of_a_lambda_passed_to_a_helper(w):
+    k = np.cos(w[0])
+    return _descend_with(srcdiff.grad(lambda v, x: np.sum(np.sin(v * x * k))), w, DATA)
+
+
+def test_a_derivative_of_a_lambda_reading_variables_passed_to_a_helper_is_refused():
+    err = refusal(derivative_of_a_lambda_passed_to_a_helper, (W0,), "grad")
     assert "g is a parameter" in err.reason and "srcdiff.grad(g)(...)" in err.hint, str(err)
     assert "g(w, x)" in err.line
 

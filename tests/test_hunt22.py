@@ -81,6 +81,12 @@ class T:
 
 def make(x):
     return T(x)
+
+
+def make_either(x, flip):
+    if flip:
+        return T(x)
+    return x * 1.0
 '''
 
 USER = '''
@@ -98,6 +104,11 @@ def by_name(x):
 def by_module(x):
     a = hunt22_factory.make(x)
     return a * hunt22_factory.make(np.cos(x))
+
+
+def either_by_module(x):
+    a = hunt22_factory.make_either(x, True)
+    return a * hunt22_factory.make_either(np.cos(x), True)
 '''
 
 
@@ -110,12 +121,21 @@ def test_objects_of_a_class_another_module_makes_differentiate(tmp_path):
     check(user.by_name, P.X3, wrt=0, order=1)
 
 
-def test_objects_a_factory_read_through_its_module_makes_are_refused_not_wrong(tmp_path):
+def test_objects_a_factory_read_through_its_module_makes_differentiate(tmp_path):
+    # (m.make(x) of a module the user's imports: refused at run time before, as the
+    # function named no class nor factory of one by a bare name; lower._module_names_objects)
+    from user_modules import load
+    load(tmp_path, "hunt22_factory", FACTORY)
+    user = load(tmp_path, "hunt22_user", USER)
+    check(user.by_module, P.X3, wrt=0, order=2)
+
+
+def test_objects_a_module_factory_of_two_kinds_makes_are_refused_not_wrong(tmp_path):
     from user_modules import load
     load(tmp_path, "hunt22_factory", FACTORY)
     user = load(tmp_path, "hunt22_user", USER)
     for mode in ("grad", "jvp"):
-        err = refusal(user.by_module, (P.X3,), mode)
+        err = refusal(user.either_by_module, (P.X3,), mode)
         assert "could not tell before the code runs" in str(err)
 
 

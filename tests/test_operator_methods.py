@@ -13,6 +13,7 @@ import pytest
 
 import srcdiff
 from gradcheck import check
+from hunt22_programs import Vec
 from operator_programs import SOURCE
 from user_modules import load
 
@@ -94,3 +95,37 @@ def test_a_class_defined_in_the_function_is_refused_with_where_to_define_it(m):
     with pytest.raises(srcdiff.UnsupportedCodeError, match=r"(?s)a class definition.*module "
                                                            r"level .*before the code runs"):
         srcdiff.grad(m.nested_class)(X.copy())
+
+
+def nonlocal_object_updated_twice(x):
+    v = Vec(x, np.sin(x))
+
+    def step(s):
+        nonlocal v
+        v = v * s
+        v = v - Vec(x * s, x) * 0.5
+
+    step(0.7)
+    step(x[1])
+    return v @ v + np.sum(v.a)
+
+
+def nonlocal_object_turned_into_a_number(x):
+    v = Vec(x, np.sin(x))
+
+    def step():
+        nonlocal v
+        v = v @ v   # (a number now: v's operators are no longer Vec's)
+
+    step()
+    return np.sum(v * x)
+
+
+def test_an_object_a_nested_def_rebinds_nonlocal_by_operators_differentiates():
+    # (refused before: the name rebound by the call, r, v = step(v, s), told no class)
+    check(nonlocal_object_updated_twice, np.array([0.3, -0.7, 1.1]), wrt=0, order=2)
+
+
+def test_an_object_a_nested_def_makes_another_kind_is_refused_not_wrong():
+    with pytest.raises(srcdiff.SrcdiffError):
+        srcdiff.grad(nonlocal_object_turned_into_a_number)(np.array([0.3, -0.7, 1.1]))
