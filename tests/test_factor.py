@@ -75,3 +75,24 @@ def test_container_gradients_are_left_alone():
     ws = [W, rng.normal(size=7)]
     assert "scale_gradient(" not in _source(listed, ws, X)
     check(listed, ws, X, wrt=(0, 1))
+
+
+def test_each_statement_of_the_adjoint_is_walked_once(monkeypatch):
+    """defer_scalar_factor reads the names of each top-level statement in one walk (its
+    stores, the split points and the stores of the two parts), rewriting as before."""
+    from srcdiff import factor
+    from srcdiff import syntax
+    walked = []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(syntax, name)
+
+        def walk_names(self, node):
+            walked.append(node)
+            return syntax.walk_names(node)
+    monkeypatch.setattr(factor, "S", Counting())
+    srcdiff.api.clear_cache()
+    assert "scale_gradient(" in _source(rmse, W, X, Y, wrt=(0, 1, 2))
+    srcdiff.api.clear_cache()
+    assert walked and len({id(n) for n in walked}) == len(walked)
