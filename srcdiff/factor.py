@@ -35,8 +35,10 @@ _SHAPE_ONLY = ("ones_like_value", "zeros_like_value", "reduced_count")
 _LIKE = ("unbroadcast", "broadcast_like", "reduce_grad", "broadcast_back")
 
 
-def defer_scalar_factor(adjoint, rev, shapes, namer, finals, names, bindings):
-    """Rewrite `adjoint` (top-level statements, in place) as above; returns it."""
+def defer_scalar_factor(adjoint, rev, shapes, namer, finals, names, bindings, names_of=None):
+    """Rewrite `adjoint` (top-level statements, in place) as above; returns it. `names_of`,
+    where given: the Name nodes of each statement of `adjoint` as it is (`S.walk_names`'),
+    which the caller walked for its own use."""
     if shapes is None or len(adjoint) < 2:
         return adjoint
     primal_of = {a: v for v, a in rev.adjoints.items()}
@@ -45,7 +47,8 @@ def defer_scalar_factor(adjoint, rev, shapes, namer, finals, names, bindings):
     # carry a cotangent: the templates' temporaries too, not only the `d_` names
     # (the statements' names, walked once: nothing below changes the adjoint before the
     # rewrite at the end)
-    names_of = [list(S.walk_names(s)) for s in adjoint]
+    if names_of is None:
+        names_of = [list(S.walk_names(s)) for s in adjoint]
     stores_of = [_stores(ns) for ns in names_of]
     tracked = set(names) | (set().union(*stores_of) - set(rev.primal_names))
     points = [(p, d_v) for p, d_v in _splits(names_of, tracked) if primal_of.get(d_v) in scalars]

@@ -194,11 +194,12 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
     if check_tape and rev.tape_used:
         tail += S.quote(f'assert not {TAPE}, "srcdiff: pushes and pops on the tape do not pair"')
     tail += S.quote(f"return {result}")
-    names = final_names | {n.id for stmt in adjoint for n in S.walk_names(stmt)
+    names_of = [list(S.walk_names(stmt)) for stmt in adjoint]   # (defer_scalar_factor's too)
+    names = final_names | {n.id for stmt_names in names_of for n in stmt_names
                            if n.id.startswith("d_")
                            and n.id not in rev.primal_names}
     finals = {rev.adjoints.get(w) for w in wrt if w in final_state} - {None}
-    defer_scalar_factor(adjoint, rev, shapes, namer, finals, names, bindings)
+    defer_scalar_factor(adjoint, rev, shapes, namer, finals, names, bindings, names_of)
     body += propagate_copies(adjoint, names, keep=tail) + tail
     from .fold import factor_products, fold_broadcasts
     counted = []
