@@ -114,12 +114,17 @@ def drop_unread_makers(body):
     fixpoint. Runs on both modes' bodies (drop_unread keeps every binding of a body that
     makes a closure)."""
     while True:
-        loads = {n.id for stmt in body for n in S.walk_names(stmt)
-                 if n.ctx.__class__ is S.Load}
         functions = {s.name if isinstance(s, S.FunctionDef) else s.targets[0].id
                      for s in _statements(body) if isinstance(s, S.FunctionDef) or (
                          _pure_target(s) and isinstance(s.value, S.Lambda))}
-        dead = {id(s) for s in _statements(body) if _makes_unread(s, loads, functions)}
+        # what would be dropped were no name read (_makes_unread asks of `loads` only that
+        # it lacks a name): where nothing is, the body's reads are not walked
+        maybe = [s for s in _statements(body) if _makes_unread(s, (), functions)]
+        if not maybe:
+            return body
+        loads = {n.id for stmt in body for n in S.walk_names(stmt)
+                 if n.ctx.__class__ is S.Load}
+        dead = {id(s) for s in maybe if _makes_unread(s, loads, functions)}
         if not dead:
             return body
         _remove(body, dead)

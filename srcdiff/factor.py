@@ -35,16 +35,23 @@ _SHAPE_ONLY = ("ones_like_value", "zeros_like_value", "reduced_count")
 _LIKE = ("unbroadcast", "broadcast_like", "reduce_grad", "broadcast_back")
 
 
-def defer_scalar_factor(adjoint, rev, shapes, namer, finals, names, bindings):
-    """Rewrite `adjoint` (top-level statements, in place) as above; returns it."""
+def defer_scalar_factor(adjoint, rev, shapes, namer, finals, names, bindings, names_of=None):
+    """Rewrite `adjoint` (top-level statements, in place) as above; returns it. `names_of`,
+    where given: the Name nodes of each statement of `adjoint` as it is (`S.walk_names`'),
+    which the caller walked for its own use."""
     if shapes is None or len(adjoint) < 2:
         return adjoint
     primal_of = {a: v for v, a in rev.adjoints.items()}
     scalars = _scalars(rev, shapes)
     # every name the adjoint sets that is not a primal value (restored from the tape) may
     # carry a cotangent: the templates' temporaries too, not only the `d_` names
-    tracked = set(names) | (set().union(*(_stores(s) for s in adjoint)) - set(rev.primal_names))
-    points = [(p, d_v) for p, d_v in _splits(adjoint, tracked) if primal_of.get(d_v) in scalars]
+    # (the statements' names, walked once: nothing below changes the adjoint before the
+    # rewrite at the end)
+    if names_of is None:
+        names_of = [list(S.walk_names(s)) for s in adjoint]
+    stores_of = [_stores(ns) for ns in names_of]
+    tracked = set(names) | (set().union(*stores_of) - set(rev.primal_names))
+    points = [(p, d_v) for p, d_v in _splits(names_of, tracked) if primal_of.get(d_v) in scalars]
     if not points:
         return adjoint
     p, d_v = points[-1]
@@ -52,8 +59,8 @@ def defer_scalar_factor(adjoint, rev, shapes, namer, finals, names, bindings):
     head, tail = adjoint[:p + 1], adjoint[p + 1:]
     if not _reads_varied(head, rev.active):
         return adjoint
-    stored_head = set().union(*(_stores(s) for s in head))
-    stored_tail = set().union(*(_stores(s) for s in tail))
+    stored_head = set().union(*stores_of[:p + 1])
+    stored_tail = set().union(*stores_of[p + 1:])
     if d_v in stored_tail or any(f in stored_head for f in finals):
         return adjoint
     scaled = sorted(f for f in finals if f in stored_tail)
@@ -70,17 +77,19 @@ def defer_scalar_factor(adjoint, rev, shapes, namer, finals, names, bindings):
     return adjoint
 
 
-def _stores(stmt):
-    return {n.id for n in S.walk_names(stmt) if n.ctx.__class__ is S.Store}
+def _stores(names):
+    """The names stored of a statement's Name nodes (`S.walk_names`')."""
+    return {n.id for n in names if n.ctx.__class__ is S.Store}
 
 
-def _splits(adjoint, names):
+def _splits(names_of, names):
     """(p, d_v) for each top-level point after statement p where exactly one adjoint name
     assigned up to p is read after p, and none that comes from before the statements is
-    (linear in the number of statements)."""
+    (linear in the number of statements). `names_of`: the Name nodes of each top-level
+    statement of the adjoint (`S.walk_names`')."""
     first_store, first_load, last_load = {}, {}, {}
-    for i, stmt in enumerate(adjoint):
-        for n in S.walk_names(stmt):
+    for i, stmt_names in enumerate(names_of):
+        for n in stmt_names:
             if n.id in names:
                 if isinstance(n.ctx, S.Store):
                     first_store.setdefault(n.id, i)
@@ -100,7 +109,7 @@ def _splits(adjoint, names):
             closes.setdefault(j, []).append(n)
     live = set()
     out = []
-    for p in range(len(adjoint) - 1):
+    for p in range(len(names_of) - 1):
         live.update(opens.get(p, ()))
         live.difference_update(closes.get(p, ()))
         if len(live) == 1 and p >= earliest:

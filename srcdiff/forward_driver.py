@@ -31,10 +31,10 @@ def _forward_source(fn, wrt, kind, containers, name, known_types):
     from . import runtime, transform
     wrt = tuple(wrt)
     generators.refuse_differentiated(fn)
-    refuse_returning_nothing(fn)
+    source = refuse_returning_nothing(fn)
     from . import vector_spaces   # values of user vector spaces: only into primitives
     vector_spaces.check_uses(fn, wrt, known_types, "forward")
-    low = transform.lower_function(fn, known_types, containers)
+    low = transform.lower_function(fn, known_types, containers, source)
     user_name = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"
     for w in wrt:
         if w not in low.params:

@@ -50,7 +50,7 @@ import threading
 from . import syntax as S
 from .core import Lowered, UserCall
 from .function_tables import derivatives_of
-from .resolver import MISSING, _STATE, class_deps, reading, stale, tracking
+from .resolver import MISSING, _STATE, _AttributesOf, class_deps, reading, stale, tracking
 
 ENABLED = os.environ.get("SRCDIFF_NO_LOWERING_CACHE", "") in ("", "0")
 
@@ -206,13 +206,18 @@ def _read_now(where, name):
 
 
 def _snapshots(reads):
-    """(where, name, value, contents) for each read; None where one can not be checked."""
+    """(where, name, value, contents) for each read; None where one can not be checked. A
+    place read again is checked once: the same name in the same namespace, or the same
+    attribute of the same object (each read of `np.sum` records its own _AttributesOf of
+    the module: the place is the object, not its wrapper)."""
     out = []
     seen = set()
     for where, name, value in reads:
-        if (id(where), name) in seen:
+        place = (id(where.owner), True, name) if type(where) is _AttributesOf \
+            else (id(where), False, name)
+        if place in seen:
             continue
-        seen.add((id(where), name))
+        seen.add(place)
         contents = _contents(value, 2)
         if contents is _UNCHECKED:
             return None

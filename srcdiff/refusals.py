@@ -136,16 +136,21 @@ def casts_to_integers(func, keywords, bindings):
 def refuse_returning_nothing(fn):
     """The function differentiated has no `return` with a value (a forgotten `return total`):
     its derivative would be zero whatever it computes, so it is refused at its def, as a
-    function returning a list is (ArgumentError). A lambda always returns its value."""
+    function returning a list is (ArgumentError). A lambda always returns its value. Gives
+    back the Source it read (unchanged: the caller lowers it rather than reading and
+    converting the def again), or None where it could not read one."""
     from .errors import ArgumentError
-    from .frontend import get_source
+    from .frontend import _unwrap, get_source
+    target = getattr(fn, "__func__", fn)
     try:
-        source = get_source(getattr(fn, "__func__", fn))
+        source = get_source(target)
     except Exception:
-        return
+        return None
+    # given back only where it is the function lower_function reads (not a staticmethod's)
+    read = source if target is _unwrap(fn) else None
     node = source.node
     if not isinstance(node, S.FunctionDef):
-        return
+        return read
     stack, returns = list(node.body), False
     while stack and not returns:
         n = stack.pop()
@@ -159,3 +164,4 @@ def refuse_returning_nothing(fn):
                            "value), so its derivative would be zero whatever it computes",
                            hint="return the value to differentiate, e.g. `return loss`",
                            cls=ArgumentError)
+    return read

@@ -54,13 +54,16 @@ def origin_of(fn, source):
     return f"{filename}:{source.node.lineno}"
 
 
-def lower_function(fn, known_types=None, containers=()):
+def lower_function(fn, known_types=None, containers=(), source=None):
     """Lower a function; `known_types` maps parameters to the classes of user objects,
-    `containers` names the parameters that hold lists, tuples or dicts."""
+    `containers` names the parameters that hold lists, tuples or dicts; `source`, where
+    given, is `frontend.get_source(fn)` read just before and not changed since (by
+    refuse_returning_nothing), so the def is not read and converted again."""
     rules.load_templates()
     if isinstance(fn, LocalFunction):
         return lower.Lowerer(fn.source, fn.resolver, known_types, containers).run()
-    source = frontend.get_source(fn)
+    if source is None:
+        source = frontend.get_source(fn)
     known = dict(known_types or {})
     self_type = None
     if inspect.ismethod(fn) and not isinstance(fn.__self__, type):
@@ -93,9 +96,9 @@ def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None
 def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_tape,
                     known_types, input_shapes, checkpoint=None):
     generators.refuse_differentiated(fn)
-    refuse_returning_nothing(fn)
+    source = refuse_returning_nothing(fn)
     spaces = vector_spaces.check_uses(fn, wrt, known_types, "reverse")   # user spaces
-    low = lower_function(fn, known_types, containers)
+    low = lower_function(fn, known_types, containers, source)
     user_name = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"
     aux = None
     if has_aux:
@@ -191,11 +194,12 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
     if check_tape and rev.tape_used:
         tail += S.quote(f'assert not {TAPE}, "srcdiff: pushes and pops on the tape do not pair"')
     tail += S.quote(f"return {result}")
-    names = final_names | {n.id for stmt in adjoint for n in S.walk_names(stmt)
+    names_of = [list(S.walk_names(stmt)) for stmt in adjoint]   # (defer_scalar_factor's too)
+    names = final_names | {n.id for stmt_names in names_of for n in stmt_names
                            if n.id.startswith("d_")
                            and n.id not in rev.primal_names}
     finals = {rev.adjoints.get(w) for w in wrt if w in final_state} - {None}
-    defer_scalar_factor(adjoint, rev, shapes, namer, finals, names, bindings)
+    defer_scalar_factor(adjoint, rev, shapes, namer, finals, names, bindings, names_of)
     body += propagate_copies(adjoint, names, keep=tail) + tail
     from .fold import factor_products, fold_broadcasts
     counted = []

@@ -124,3 +124,27 @@ def test_a_derivative_bound_once_and_called_leaves_no_unread_binding():
         assert "grad_potential = " not in text and "srcdiff.api.grad" not in text, text
     check(_leapfrog, q, a, order=1)
 
+
+
+def test_unread_makers_are_looked_for_before_the_reads_are_walked(monkeypatch):
+    """drop_unread_makers walks the names a body reads only where some statement would go
+    were none read (a derivative made, a lambda, a def): a body of plain arithmetic is not
+    walked; one that makes an unread lambda and a read one loses the unread one only."""
+    from srcdiff import deadcode, syntax
+    walked = []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(syntax, name)
+
+        def walk_names(self, node):
+            walked.append(node)
+            return syntax.walk_names(node)
+    monkeypatch.setattr(deadcode, "S", Counting())
+    plain = syntax.quote("a = x * 2.0\nb = numpy.sin(a)\nif b > 0:\n    c = b + a\n")
+    assert deadcode.drop_unread_makers(plain) is plain and len(plain) == 3
+    assert walked == []
+    body = syntax.quote("f = lambda z: z * 2.0\nh = lambda z: z + 1.0\ny = f(x)\n")
+    deadcode.drop_unread_makers(body)
+    assert [s.targets[0].id for s in body] == ["f", "y"]
+    assert walked

@@ -1,6 +1,8 @@
 """srcdiff/factor.py: a whole-dataset scalar factor of the gradient applied after the linear
 part of the backward pass. Every case is checked against central differences (reverse,
 forward, second order), where the rewrite applies and where it must not."""
+import types
+
 import numpy as np
 
 import srcdiff
@@ -75,3 +77,32 @@ def test_container_gradients_are_left_alone():
     ws = [W, rng.normal(size=7)]
     assert "scale_gradient(" not in _source(listed, ws, X)
     check(listed, ws, X, wrt=(0, 1))
+
+
+def test_the_adjoint_is_not_walked_again(monkeypatch):
+    """defer_scalar_factor reads the names of each top-level statement (its stores, the split
+    points and the stores of the two parts) from the walk transform.py made of them for the
+    adjoint names, rewriting as before; asked alone, it walks each statement once."""
+    from srcdiff import factor
+    from srcdiff import syntax
+    walked = []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(syntax, name)
+
+        def walk_names(self, node):
+            walked.append(node)
+            return syntax.walk_names(node)
+    monkeypatch.setattr(factor, "S", Counting())
+    srcdiff.api.clear_cache()
+    assert "scale_gradient(" in _source(rmse, W, X, Y, wrt=(0, 1, 2))
+    srcdiff.api.clear_cache()
+    assert walked == []
+    adjoint = [syntax.quote(text)[0] for text in (
+        "d_v = 0.5 / np.sqrt(v)", "d_r = d_v * r", "d_w = X.T @ d_r")]
+    rev = types.SimpleNamespace(adjoints={"w": "d_w", "v": "d_v", "r": "d_r"}, body=[],
+                                primal_names=set(), active={"w", "v", "r"}, containers=())
+    factor.defer_scalar_factor(adjoint, rev, object(), None, {"d_w"}, {"d_v", "d_r", "d_w"},
+                               {})   # (no shapes known: no scalar, no rewrite)
+    assert len(walked) == 3 and len({id(n) for n in walked}) == 3

@@ -229,3 +229,36 @@ def test_a_global_a_helper_names_changed_makes_the_lowering_again(counted):
     finally:
         FACTORS[0] = saved
     assert counted.count(calls_scaled) == 2
+
+
+class _Settings:
+    act = staticmethod(np.sin)
+
+
+SETTINGS = _Settings()
+
+
+def reads_attributes_twice(x):
+    return np.sum(SETTINGS.act(x) * np.sin(x) + SETTINGS.act(x) * np.sin(2.0 * x))
+
+
+def test_an_attribute_read_again_is_checked_once(counted):
+    from srcdiff.resolver import _AttributesOf
+    srcdiff.grad(reads_attributes_twice)(X)
+    (entry,) = _entries(reads_attributes_twice).values()
+    places = [(id(where.owner), name) for where, name, _, _ in entry.reads
+              if isinstance(where, _AttributesOf)]
+    assert (id(np), "sin") in places and (id(SETTINGS), "act") in places
+    assert len(places) == len(set(places))   # np.sin and SETTINGS.act once each
+
+
+def test_an_attribute_read_twice_and_bound_anew_makes_the_lowering_again(counted):
+    srcdiff.grad(reads_attributes_twice)(X)
+    try:
+        SETTINGS.act = np.cos
+        g = srcdiff.grad(reads_attributes_twice)(X)
+    finally:
+        del SETTINGS.act
+    assert counted.count(reads_attributes_twice) == 2
+    np.testing.assert_allclose(g, -np.sin(X) * np.sin(X) + np.cos(X) * np.cos(X)
+                               - np.sin(X) * np.sin(2.0 * X) + 2.0 * np.cos(X) * np.cos(2.0 * X))

@@ -176,3 +176,37 @@ def test_a_function_returning_nothing_is_refused_at_its_def():
 
 def test_a_function_returning_a_value_on_some_path_is_differentiated():
     check(returns_from_one_branch, np.array([0.5, -1.0]))
+
+
+def _scaled_sum(x):
+    return np.sum(x * 3.0)
+
+
+class _Holder:
+    def total(self, x):
+        return np.sum(x ** 2)
+
+
+@pytest.mark.parametrize("transform", ["grad", "jvp"])
+def test_the_def_read_for_the_check_is_the_one_lowered(transform, monkeypatch):
+    """refuse_returning_nothing reads the def (frontend.get_source: converted from the file's
+    parse) and hands it to the lowering, which does not read and convert it again."""
+    from srcdiff import frontend
+    read = []
+    real = frontend.get_source
+
+    def get_source(fn):
+        read.append(fn)
+        return real(fn)
+    monkeypatch.setattr(frontend, "get_source", get_source)
+    srcdiff.api.clear_cache()
+    x = np.array([0.5, -1.0])
+    for fn in (_scaled_sum, _Holder().total):
+        read.clear()
+        if transform == "grad":
+            np.testing.assert_allclose(srcdiff.grad(fn)(x), (3.0 * np.ones(2) if fn is
+                                                             _scaled_sum else 2 * x))
+        else:
+            srcdiff.jvp(fn)(x, np.ones(2))
+        assert [getattr(f, "__func__", f) for f in read] == [getattr(fn, "__func__", fn)]
+    srcdiff.api.clear_cache()
