@@ -32,18 +32,20 @@ from . import syntax as S
 
 _SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
 _GROW = ("append", "extend")
-_READERS = {"len", "sum", "min", "max", "list", "tuple", "sorted"}
+_READERS = (len, sum, min, max, list, tuple, sorted)   # the builtins, as the names resolve
 _NUMPY_READERS = {"array", "asarray", "stack", "vstack", "hstack", "concatenate", "sum",
                   "mean", "prod", "max", "min", "amax", "amin", "cumsum"}
 
 
-def grown_lists(outer, top, follows):
+def grown_lists(outer, top, follows, lookup=lambda name: None):
     """The names of `outer`'s lists its nested functions grow that fit (the module's
     docstring), each declared nonlocal in those functions with its appends rebinding it;
     `outer` is changed in place. `top`: whether outer is the function differentiated (only
     its `return hist` hands the list out after every call of them). `follows`:
     nonlocal_writes' rules, (bound_before(outer, name, g), statements(block),
-    whole_call(stmt)), passed in (that module calls this one)."""
+    whole_call(stmt)), passed in (that module calls this one). lookup(name): what a name
+    outer does not bind means (a reading call is known by the function it names: `sum` or
+    `np.stack` bound to another function may keep the list)."""
     defs = [n for n in _own(outer) if isinstance(n, S.FunctionDef)]
     grown = {}
     for g in defs:
@@ -56,7 +58,7 @@ def grown_lists(outer, top, follows):
                 grown.setdefault(name, []).append(g)
     done = []
     for name, growers in grown.items():
-        if not _fits(outer, name, growers, top, follows[0]):
+        if not _fits(outer, name, growers, top, follows[0], lookup):
             continue
         for g in dict.fromkeys(growers):
             g.body = _rebinding(g.body, name)
@@ -135,7 +137,7 @@ def _declared(fn):
     return [name for n in _own(fn) if isinstance(n, (S.Nonlocal, S.Global)) for name in n.names]
 
 
-def _fits(outer, name, growers, top, bound_before):
+def _fits(outer, name, growers, top, bound_before, lookup):
     """Whether `name` is bound once in `outer`, to a new list, read by no nested function
     but the `growers`, and every use of it in outer and in them reads the list without
     keeping it (the docstring), bound before each grower's def (`bound_before`)."""
@@ -165,7 +167,7 @@ def _fits(outer, name, growers, top, bound_before):
             return False   # used in a function deeper down, or a lambda
         parent = parents.get(id(n))
         if isinstance(n.ctx, S.Load):
-            if not _reads_only(n, parent, parents, outer, top, defs):
+            if not _reads_only(n, parent, parents, outer, top, defs, lookup):
                 return False
             continue
         stores += 1
@@ -180,7 +182,7 @@ def _fits(outer, name, growers, top, bound_before):
     return stores == 1
 
 
-def _reads_only(n, parent, parents, outer, top, defs):
+def _reads_only(n, parent, parents, outer, top, defs, lookup):
     """Whether the read `n` of the list reads it without keeping it."""
     if isinstance(parent, S.Attribute) and parent.value is n:
         call, stmt = parents.get(id(parent)), parents.get(id(parents.get(id(parent))))
@@ -201,36 +203,29 @@ def _reads_only(n, parent, parents, outer, top, defs):
     if isinstance(parent, S.Return) and top:
         return any(parent is m for m in _own(outer))
     if isinstance(parent, S.Call) and n in parent.args and not parent.keywords:
+        import numpy
         func = parent.func
+        bound = {m.id for m in S.walk(outer) if isinstance(m, S.Name) and
+                 not isinstance(m.ctx, S.Load)} | {d.name for d in defs}
         if isinstance(func, S.Name):
-            return func.id in _READERS
+            return func.id not in bound and any(lookup(func.id) is r for r in _READERS)
         return isinstance(func, S.Attribute) and isinstance(func.value, S.Name) and \
-            func.value.id in ("np", "numpy") and func.attr in _NUMPY_READERS
+            func.value.id not in bound and lookup(func.value.id) is numpy and \
+            func.attr in _NUMPY_READERS
     return False
 
 
 def _rebinding(stmts, name):
     """The block with each statement `name.append(e)` (`.extend(e)`) of its own scope as
     `name = name + [e]` (`name + list(e)`)."""
-    out = []
-    for stmt in stmts:
-        if _grows(stmt) == name:
-            call = stmt.value
-            item = call.args[0]
-            added = S.List(elts=[item], ctx=S.Load()) if call.func.attr == "append" else \
-                S.Call(func=S.load("list"), args=[item], keywords=[])
-            value = S.BinOp(left=S.load(name), op=S.Add(), right=added)
-            new = S.Assign(targets=[S.store(name)], value=value, type_comment=None)
-            out.append(S.place_unplaced(new, stmt))
-            continue
-        if not isinstance(stmt, _SCOPES):
-            for field in ("body", "orelse", "finalbody"):
-                block = getattr(stmt, field, None)
-                if isinstance(block, list) and block and isinstance(block[0], S.stmt):
-                    setattr(stmt, field, _rebinding(block, name))
-            for handler in getattr(stmt, "handlers", None) or ():
-                handler.body = _rebinding(handler.body, name)
-            for case in getattr(stmt, "cases", None) or ():
-                case.body = _rebinding(case.body, name)
-        out.append(stmt)
-    return out
+    def replace(stmt):
+        if _grows(stmt) != name:
+            return None
+        call = stmt.value
+        item = call.args[0]
+        added = S.List(elts=[item], ctx=S.Load()) if call.func.attr == "append" else \
+            S.Call(func=S.load("list"), args=[item], keywords=[])
+        value = S.BinOp(left=S.load(name), op=S.Add(), right=added)
+        new = S.Assign(targets=[S.store(name)], value=value, type_comment=None)
+        return S.place_unplaced(new, stmt)
+    return S.map_own_statements(stmts, replace)

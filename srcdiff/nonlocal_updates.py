@@ -121,22 +121,11 @@ def _consumed(n, parents, outer, top):
 
 def _rebinding(stmts, name):
     """The block with each `name op= e` of its own scope as `name = name op e`."""
-    out = []
-    for stmt in stmts:
-        if isinstance(stmt, S.AugAssign) and isinstance(stmt.target, S.Name) and \
-                stmt.target.id == name:
-            value = S.BinOp(left=S.load(name), op=stmt.op, right=stmt.value)
-            new = S.Assign(targets=[S.store(name)], value=value, type_comment=None)
-            out.append(S.place_unplaced(new, stmt))
-            continue
-        if not isinstance(stmt, _SCOPES):
-            for field in ("body", "orelse", "finalbody"):
-                block = getattr(stmt, field, None)
-                if isinstance(block, list) and block and isinstance(block[0], S.stmt):
-                    setattr(stmt, field, _rebinding(block, name))
-            for handler in getattr(stmt, "handlers", None) or ():
-                handler.body = _rebinding(handler.body, name)
-            for case in getattr(stmt, "cases", None) or ():
-                case.body = _rebinding(case.body, name)
-        out.append(stmt)
-    return out
+    def replace(stmt):
+        if not (isinstance(stmt, S.AugAssign) and isinstance(stmt.target, S.Name) and
+                stmt.target.id == name):
+            return None
+        value = S.BinOp(left=S.load(name), op=stmt.op, right=stmt.value)
+        new = S.Assign(targets=[S.store(name)], value=value, type_comment=None)
+        return S.place_unplaced(new, stmt)
+    return S.map_own_statements(stmts, replace)

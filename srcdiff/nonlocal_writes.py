@@ -45,15 +45,16 @@ def needed(fdef):
     return any(isinstance(n, S.Nonlocal) for n in S.walk(fdef))
 
 
-def rewrite(source, fdef):
+def rewrite(source, fdef, lookup=None):
     """`fdef`, or a copy with every nested function's nonlocal names passed in and given back
-    (see the module docstring)."""
+    (see the module docstring). lookup(name): what a free name of fdef means (the builtins
+    and NumPy functions nonlocal_lists takes for reading a list; None: none is taken)."""
     from . import nonlocal_lists   # (a nested def growing a list: declared nonlocal there)
     if not needed(fdef) and not nonlocal_lists.needed(fdef):
         return fdef
     fdef = S.clone(fdef)
     _declare_through(fdef, [])
-    _Scope(source, fdef, set(_names(fdef)), fdef.name, fdef).run()
+    _Scope(source, fdef, set(_names(fdef)), fdef.name, fdef, lookup).run()
     return fdef
 
 
@@ -116,9 +117,10 @@ def _own_bound(fn):
 class _Scope:
     """The nested functions of one function (`outer`) declaring its names nonlocal."""
 
-    def __init__(self, source, outer, taken, top, root):
+    def __init__(self, source, outer, taken, top, root, lookup=None):
         self.source, self.outer, self.taken, self.top = source, outer, taken, top
         self.root = root   # the function differentiated
+        self.lookup = lookup or (lambda name: None)
 
     def error(self, node, reason, hint=_HINT):
         return self.source.error(node, reason, hint=hint)
@@ -126,7 +128,8 @@ class _Scope:
     def run(self):
         outer = self.outer
         from .nonlocal_lists import grown_lists   # hist.append(v) in g: hist = hist + [v]
-        grown_lists(outer, outer is self.root, (_bound_before, _statements, _whole_call))
+        grown_lists(outer, outer is self.root, (_bound_before, _statements, _whole_call),
+                    self.lookup)
         from .nonlocal_updates import rebound_updates   # acc += e in g: acc = acc + e
         rebound_updates(outer, outer is self.root)
         defs = [n for n in S.own_nodes(outer) if isinstance(n, S.FunctionDef)]
@@ -148,7 +151,7 @@ class _Scope:
             for g, names in writers.values():
                 _give_back(g, names)
         for g in defs:
-            _Scope(self.source, g, self.taken, self.top, self.root).run()
+            _Scope(self.source, g, self.taken, self.top, self.root, self.lookup).run()
 
     def _check_writer(self, g, declared):
         outer = self.outer

@@ -74,7 +74,8 @@ def counted_rewrite(source, resolver, containers, known_types):
     if counted.nonlocals or any(rest[-1:] in (("append",), ("extend",))
                                 for _, rest in counted.chains):
         from . import nonlocal_writes   # nested functions rebinding this one's variables
-        fdef = nonlocal_writes.rewrite(source, fdef)   # (or growing its lists)
+        fdef = nonlocal_writes.rewrite(source, fdef,   # (or growing its lists)
+                                       lambda name: resolver.lookup(name, None))
         if fdef is not source.node:
             counted = census.take(fdef)
     if not counted.bound_to_calls.isdisjoint(counted.called) or counted.other_calls:

@@ -1,5 +1,6 @@
 """The walks over a tree's nodes (a leaf, part of syntax.py: called by every stage through
-`syntax.walk`, `syntax.nodes`, `syntax.walk_names` and `syntax.own_nodes`). Takes a gast node
+`syntax.walk`, `syntax.nodes`, `syntax.walk_names`, `syntax.own_nodes` and
+`syntax.map_own_statements`). Takes a gast node
 (or, for own_nodes, a def of either ast); gives back its nodes breadth first, as ast.walk
 would, without the expression contexts and the fields that never hold a node.
 
@@ -162,3 +163,30 @@ def walk_names(node):
                     extend(value)
                 elif value is not None:
                     append(value)
+
+
+_SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)
+_BLOCKS = ("body", "orelse", "finalbody")
+
+
+def map_own_statements(stmts, replace):
+    """`stmts` as a new list, each statement of their own scope (also those in the blocks of
+    if, for, while, with, try and match, not in nested functions or classes) for which
+    replace(stmt) gives a statement put in its place; the compound statements' blocks are
+    changed in place."""
+    out = []
+    for stmt in stmts:
+        new = replace(stmt)
+        if new is not None:
+            out.append(new)
+            continue
+        if not isinstance(stmt, _SCOPES):
+            for field in _BLOCKS:
+                block = getattr(stmt, field, None)
+                if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
+                    setattr(stmt, field, map_own_statements(block, replace))
+            for part in list(getattr(stmt, "handlers", None) or ()) + list(
+                    getattr(stmt, "cases", None) or ()):
+                part.body = map_own_statements(part.body, replace)
+        out.append(stmt)
+    return out

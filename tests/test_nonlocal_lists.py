@@ -18,9 +18,15 @@ from hunt22_programs import nonlocal_list_append
 X = np.array([0.3, -0.7, 1.1])
 
 
-def _grown(fdef):
+def _lookup(name):
+    import builtins
+    return globals()[name] if name in globals() else getattr(builtins, name, None)
+
+
+def _grown(fdef, lookup=_lookup):
     from srcdiff.nonlocal_writes import _bound_before, _statements, _whole_call
-    return nonlocal_lists.grown_lists(fdef, True, (_bound_before, _statements, _whole_call))
+    return nonlocal_lists.grown_lists(fdef, True, (_bound_before, _statements, _whole_call),
+                                      lookup)
 
 
 def extends_and_reads_an_item(x):
@@ -171,3 +177,20 @@ def test_a_helper_declaring_nothing_that_nonlocal_writes_could_not_follow_is_lef
     fdef = S.clone(frontend.get_source(f).node)
     assert _grown(fdef) == []
     assert "out.append" in S.spell(fdef)
+
+
+def _keeping(xs):   # a function of the user's that keeps what it is given
+    _keeping.kept = xs
+    return 0.0
+
+
+def test_a_reading_call_is_known_by_the_function_its_name_means():
+    """`len(rows)` and `np.stack(rows)` read the list as the builtin and NumPy's do; the same
+    names meaning a function that keeps the list (or meaning nothing srcdiff knows) leave the
+    def as written."""
+    fdef = frontend.get_source(extends_and_reads_an_item).node
+    assert _grown(S.clone(fdef)) == ["rows"]
+    for name in ("len", "np"):
+        other = {"len": _keeping, "np": S}[name]
+        assert _grown(S.clone(fdef), lambda n: other if n == name else _lookup(n)) == []
+    assert _grown(S.clone(fdef), lambda n: None) == []

@@ -3,6 +3,7 @@ the expression contexts) on srcdiff's own files, and on trees holding what is no
 their list fields."""
 import ast
 import os
+import textwrap
 
 import gast
 import pytest
@@ -99,3 +100,34 @@ def test_a_field_not_set_reads_as_none():
     assert [type(n).__name__ for n in found] == [
         "Module", "Expr", "Return", "BinOp", "Name", "Add", "Constant"]
     assert list(S.walk_names(tree)) == [x]
+
+
+def test_map_own_statements_reaches_every_block_of_its_own_scope_only():
+    fdef = S.parse_function(textwrap.dedent("""
+        def f(x):
+            a += 1
+            if x:
+                a += 2
+            else:
+                for i in x:
+                    a += 3
+            try:
+                a += 4
+            except ValueError:
+                a += 5
+            finally:
+                a += 6
+            def g():
+                a += 7
+            return a
+        """))
+
+    def replace(stmt):
+        if isinstance(stmt, S.AugAssign):
+            new = S.Assign(targets=[S.store("a")], value=stmt.value, type_comment=None)
+            return S.place_unplaced(new, stmt)
+        return None
+    fdef.body = S.map_own_statements(fdef.body, replace)
+    text = ast.unparse(S.to_python_ast(fdef))
+    assert [f"a = {k}" in text for k in range(1, 7)] == [True] * 6, text
+    assert "a += 7" in text
