@@ -52,8 +52,9 @@ READS_ONLY = {
     "srcdiff.runtime_scipy": frozenset({"check_dirichlet_points", "check_mvn_points",
                                         "check_real"}),
     "srcdiff.runtime_scipy_linalg": frozenset({
-        "check_eigh", "check_inv_structure", "check_lstsq_driver", "check_lu_square",
-        "check_pinv_rank", "check_qr_mode", "check_structure", "check_svd_shape"}),
+        "check_eigh", "check_hessenberg", "check_inv_structure", "check_lstsq_driver",
+        "check_lu_square", "check_pinv_rank", "check_qr_mode", "check_schur",
+        "check_structure", "check_svd_shape", "check_tridiagonal_select"}),
     "srcdiff.runtime_sequences": frozenset({"check_concat"}),
     "srcdiff.runtime_updates": frozenset({"check_update"}),
     "srcdiff.runtime_values": frozenset({"check_class", "check_item", "check_key",

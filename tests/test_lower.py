@@ -8,6 +8,7 @@ import pytest
 import srcdiff
 
 from srcdiff import errors
+from srcdiff import syntax as S
 from srcdiff.core import validate
 from srcdiff.transform import lower_function
 
@@ -69,3 +70,15 @@ def test_refused_statements_name_the_users_line():
 @pytest.mark.parametrize("fn", [augmented, returns_a_parameter])
 def test_every_construct_lowers_to_valid_core_code(fn):
     validate(lower_function(fn))
+
+
+def test_a_class_read_through_one_of_pythons_own_modules_is_no_users():
+    """`itertools.product(...)` read through its module is Python's class, not the user's: a
+    loop over it stays a plain loop (session 26: counting it as the user's made the loop
+    refused as over an object whose __iter__ srcdiff does not follow)."""
+    import itertools
+    from srcdiff.lower import _module_names_objects
+    fdef = S.parse_function("def f(x):\n    return list(itertools.product(x, x))\n")
+    lookup = type("R", (), {"lookup": staticmethod(
+        lambda name, default=None: {"itertools": itertools}.get(name, default))})()
+    assert not _module_names_objects(fdef, lookup, {"x"})
