@@ -128,18 +128,21 @@ class Derivative(DerivativeBase):
         list and tuple arguments (a ufunc given one makes an array of it: lower.py)."""
         from .named_tuples import is_named_tuple_class
         names = self._names()
-        known = {n: type(a) for n, a in zip(names, args) if _is_user_object(a) or
-                 type(a) in (list, tuple) or is_named_tuple_class(type(a))}
-        known.update({k: type(v) for k, v in kwargs.items() if _is_user_object(v) or
-                      type(v) in (list, tuple) or is_named_tuple_class(type(v))})
+        known = {}
         from .objects import object_facts
         from .values import function_items
+        from .records import items_facts
         for n, a in list(zip(names, args)) + list(kwargs.items()):
+            if _is_user_object(a) or type(a) in (list, tuple) or is_named_tuple_class(type(a)):
+                known[n] = type(a)
+            elif type(a) is dict:   # d.update(opts) of a dict passed in (dict_idioms)
+                known[n + _DICT_PASSED] = dict
+            elif a is None:   # `p is None` answered where srcdiff compiles (class_tests)
+                known[n + _NONE_PASSED] = True
             held = _function_value(a)   # a function passed in (values.py)
             if held is not None:
                 known[n] = held
             known.update(object_facts(n, a))   # classes of the objects it holds
-            from .records import items_facts
             known.update(items_facts(n, a))   # a list, tuple or dict of records
             known.update(function_items(n, a))   # the functions a list or tuple holds
             if _is_user_object(a):   # (field_facts has none of anything else: no import)
@@ -148,10 +151,6 @@ class Derivative(DerivativeBase):
             if type(a) in (list, tuple) or _is_user_object(a):   # layers[].act: its items'
                 from .item_fields import item_field_facts
                 known.update(item_field_facts(n, a))
-        known.update({n + _DICT_PASSED: dict for n, a in list(zip(names, args)) +
-                      list(kwargs.items()) if type(a) is dict})
-        known.update({n + _NONE_PASSED: True for n, a in list(zip(names, args)) +
-                      list(kwargs.items()) if a is None})
         passed = set(names[:len(args)]) | set(kwargs)
         for n, p in self._user_signature.parameters.items():
             if n not in passed and p.default is not p.empty:   # def f(x, act=np.tanh)
