@@ -686,3 +686,55 @@ def test_an_item_write_into_a_field_is_refused_saying_to_bind_the_field_anew(mod
     assert "writes into the array v.a in place" in str(err), str(err)
     assert "a = v.a.copy(); a[...] = ...; v.a = a" in str(err), str(err)
     check(rebinds_the_field, X.copy(), order=1)   # (what the hint says differentiates)
+
+
+# -- B[1][0] = v on an array is B[1, 0] = v (a write through a view of B's row) -------------
+def sets_by_two_subscripts(x):
+    B = np.outer(x, x)
+    B[1][0] = x[2] ** 2
+    B[2][1:] *= x[0]
+    return np.sum(np.sin(B))
+
+
+def sets_by_one_index(x):
+    B = np.outer(x, x)
+    B[1, 0] = x[2] ** 2
+    B[2, 1:] *= x[0]
+    return np.sum(np.sin(B))
+
+
+def adds_into_a_row_of_a_list(x):
+    rows = [x * 1.0, x * 2.0]
+    rows[1][0] += x[2] ** 2
+    rows[0][2] = rows[1][0] * x[1]
+    return np.sum(rows[0] ** 2) + np.sum(rows[1] ** 2)
+
+
+def test_a_write_by_two_subscripts_is_the_write_by_one_index():
+    for f in (sets_by_two_subscripts, adds_into_a_row_of_a_list):
+        check(f, X.copy())
+    value, grad = srcdiff.value_and_grad(sets_by_two_subscripts)(X.copy())
+    value1, grad1 = srcdiff.value_and_grad(sets_by_one_index)(X.copy())
+    assert value == pytest.approx(value1, rel=1e-12)
+    np.testing.assert_allclose(grad, grad1, rtol=1e-12)
+
+
+def keeps_the_row_then_writes_by_two_subscripts(x):
+    B = np.outer(x, x)
+    r = B[1]
+    B[1][0] += x[2] ** 2
+    return np.sum(r ** 2)
+
+
+def writes_by_two_subscripts_into_a_list_holding_one_array_twice(x):
+    a = x * 1.0
+    rows = [a, a]
+    rows[0][0] += x[2] ** 2
+    return np.sum(rows[1] ** 2)
+
+
+@pytest.mark.parametrize("f", [keeps_the_row_then_writes_by_two_subscripts,
+                               writes_by_two_subscripts_into_a_list_holding_one_array_twice])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_write_by_two_subscripts_another_name_sees_is_refused(f, mode):
+    refusal(f, (X.copy(),), mode)
