@@ -112,7 +112,7 @@ def _climb(lw, node, parents, key, other_key):
             parent = parents.get(id(parent))
         if isinstance(parent, S.Call) and node is not parent.func:
             if isinstance(parent.func, S.Attribute) and parent.func.attr in \
-                    set(PUTTING_METHODS) | {"add"}:
+                    set(PUTTING_METHODS) | {"add"} and not _a_module(lw, parent.func.value):
                 return _bound([parent.func.value])   # kept.append(c[k]): kept holds it
             if not _passes_on(lw, parent):
                 return set()   # a new array (or a number) made of it
@@ -141,6 +141,15 @@ def _climb(lw, node, parents, key, other_key):
         if isinstance(parent, (S.Return, S.Expr, S.If, S.While, S.Assert)):
             return set()   # returned (nothing runs after), discarded, or tested
         return None
+
+
+def _a_module(lw, node):
+    """Whether `node` names a module (`np` of np.append(a, c[k]), a function making a new
+    array), not a container of the user's (a local, a parameter, a global list)."""
+    import types
+    return isinstance(node, S.Name) and node.id not in lw.locals and \
+        node.id not in lw.params and isinstance(lw.resolver.lookup(node.id, None),
+                                                types.ModuleType)
 
 
 def _consuming(method):
