@@ -308,11 +308,18 @@ def item_of_item(lw, base, index, value, node, out):
     lw.spelled.setdefault(copy.id, lw.spelled.get(base.id, f"an item of {shown}"))
     if not hasattr(lw, "item_copies"):
         lw.item_copies = []
+    mine = len(lw.item_copies)
     lw.item_copies.append((out[-1], base.id, shown, refusal, value, {holder.id}))
     write = S.Assign(targets=[S.Subscript(value=S.load(copy.id), slice=index, ctx=S.Store())],
                      value=value, type_comment=None)
     out.append(lw.info(write, Kind.SETITEM))
-    return lw.setitem(holder, S.clone(key), S.load(copy.id), node, out)
+    stored = lw.setitem(holder, S.clone(key), S.load(copy.id), node, out)
+    # (Q["a"]["w"][0] = v: the holder's copy is stored back into Q in turn; Q, the holder
+    # written through up there, reads the new array after, as Python's does)
+    above = set().union(*(n[5] for n in lw.item_copies[mine + 1:] if n[0] != "named"))
+    if above:
+        lw.item_copies[mine] = lw.item_copies[mine][:5] + (lw.item_copies[mine][5] | above,)
+    return stored
 
 
 def check_item_copies(lw, body):

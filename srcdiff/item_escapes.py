@@ -111,6 +111,9 @@ def _climb(lw, node, parents, key, other_key):
         if isinstance(parent, S.keyword):
             parent = parents.get(id(parent))
         if isinstance(parent, S.Call) and node is not parent.func:
+            if isinstance(parent.func, S.Attribute) and parent.func.attr in \
+                    set(PUTTING_METHODS) | {"add"} and not _a_module(lw, parent.func.value):
+                return _bound([parent.func.value])   # kept.append(c[k]): kept holds it
             if not _passes_on(lw, parent):
                 return set()   # a new array (or a number) made of it
             item, node = False, parent
@@ -122,6 +125,8 @@ def _climb(lw, node, parents, key, other_key):
             targets = parent.targets if isinstance(parent, S.Assign) else [parent.target]
             return _bound(targets)
         if isinstance(parent, S.For) and parent.iter is node:
+            if isinstance(node, S.Name) and lw._surely_dict(node.id):
+                return set()   # for k in d: d's keys, which no array or list is
             return _bound([parent.target])
         if isinstance(parent, S.comprehension) and parent.iter is node:
             comp = parents.get(id(parent))   # [v for v in c]: a new list of its items
@@ -136,6 +141,15 @@ def _climb(lw, node, parents, key, other_key):
         if isinstance(parent, (S.Return, S.Expr, S.If, S.While, S.Assert)):
             return set()   # returned (nothing runs after), discarded, or tested
         return None
+
+
+def _a_module(lw, node):
+    """Whether `node` names a module (`np` of np.append(a, c[k]), a function making a new
+    array), not a container of the user's (a local, a parameter, a global list)."""
+    import types
+    return isinstance(node, S.Name) and node.id not in lw.locals and \
+        node.id not in lw.params and isinstance(lw.resolver.lookup(node.id, None),
+                                                types.ModuleType)
 
 
 def _consuming(method):

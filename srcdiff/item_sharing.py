@@ -38,13 +38,15 @@ def _other_key(key, index):
 def _read_after(fdef, update, sharers, keyed, key):
     """(whether a name of `sharers` is read after `update`, the containers of `keyed`
     read after it only at other keys than `key`, or, not sharers, anyhow but at key)."""
+    from .repeated_items import comprehension_bound
     in_loop = any(isinstance(loop, (S.For, S.While)) and any(
         n is update for n in S.walk(loop)) for loop in S.walk(fdef))
     line = getattr(update, "lineno", 0)
     parents = {id(c): p for p in S.walk(fdef) for c in S.iter_child_nodes(p)}
+    own = comprehension_bound(fdef)   # (a comprehension's `v` is not the function's)
     alone = set()
     for n in S.walk(fdef):
-        if not (isinstance(n, S.Name) and isinstance(n.ctx, S.Load) and (
+        if id(n) in own or not (isinstance(n, S.Name) and isinstance(n.ctx, S.Load) and (
                 in_loop or getattr(n, "lineno", line + 1) > line)) or any(
                     n is m for m in S.walk(update.target)):
             continue
@@ -154,7 +156,8 @@ class ItemSharing:
         if unknown:
             return True, []
         sharers |= holders(self.fdef, name, sharers, self._fresh_value, lambda n: None
-                           if n in self.locals else self.resolver.lookup(n, None))
+                           if n in self.locals else self.resolver.lookup(n, None),
+                           {c for c in scanned if self._surely_dict(c)})
         sharers.discard(name)
         if anywhere or key is _NOT_CONSTANT and (name not in self.params or not isinstance(
                 update.target.value, S.Name)) or keyed == {name} and not self._holds_items(name):
@@ -181,6 +184,24 @@ class ItemSharing:
             n.value.func.id not in self.locals and
             self.resolver.lookup(n.value.func.id, None) in makers) for n in S.walk(self.fdef))
 
+    def _surely_dict(self, name):
+        """Whether the local `name` is bound only to new dicts (`d = {...}`, `d = {k: ...
+        for ...}`, `d = dict(...)`), so that `for k in d` goes through keys, which no array
+        or list can be (they are not hashable)."""
+        import builtins
+        if name in self.params:
+            return False
+        binds = [n for n in S.walk(self.fdef) if isinstance(n, S.Name) and n.id == name and
+                 not isinstance(n.ctx, S.Load)]
+        made = [n for n in S.walk(self.fdef) if isinstance(n, S.Assign) and len(
+            n.targets) == 1 and isinstance(n.targets[0], S.Name) and n.targets[0].id == name]
+        return bool(made) and len(made) == len(binds) and not any(
+            isinstance(n, (S.Global, S.Nonlocal)) and name in n.names
+            for n in S.walk(self.fdef)) and all(
+            isinstance(n.value, (S.Dict, S.DictComp)) or isinstance(n.value, S.Call) and
+            isinstance(n.value.func, S.Name) and n.value.func.id not in self.locals and
+            self.resolver.lookup(n.value.func.id, None) is builtins.dict for n in made)
+
     def _sorted_from(self, name):
         """The containers `name = sorted(a)` copies: their items, at other keys."""
         return {node.value.args[0].id for node in S.walk(self.fdef) if isinstance(
@@ -205,10 +226,11 @@ class ItemSharing:
                     sharers |= set().union(*(names(t) for t in node.targets))
                 for t in node.targets:
                     self._puts(t, v, name, same_key, put)
-            elif isinstance(node, (S.For, S.comprehension)) and isinstance(node.iter, S.Name) \
-                    and node.iter.id == name:
-                sharers |= names(node.target)
-            elif isinstance(node, (S.For, S.comprehension)) and name in names(node.target):
+            elif isinstance(node, S.For) and isinstance(node.iter, S.Name) and \
+                    node.iter.id == name and not self._surely_dict(name):
+                sharers |= names(node.target)   # (for k in d: d's keys; a comprehension's
+                # targets are its own: holders follows what it makes)
+            elif isinstance(node, S.For) and name in names(node.target):
                 put(node.iter)   # for P in Ps: P is an item Ps holds
             elif isinstance(node, S.Call) and isinstance(node.func, S.Attribute) and \
                     isinstance(node.func.value, S.Name) and node.func.value.id == name and \

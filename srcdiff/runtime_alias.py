@@ -120,11 +120,24 @@ def check_item_held_once(container, key, reason, hint, where):
     else:
         return
     item = container[key]
+    parts = _mutable_parts(item)
     for other in others:
         if other is item or (isinstance(item, numpy.ndarray) and
                              isinstance(other, numpy.ndarray) and
-                             numpy.shares_memory(item, other)):
+                             numpy.shares_memory(item, other)) or \
+                any(_holds(other, part, 32) for part in parts):
             refuse(reason, hint, where)
+
+
+def _mutable_parts(item, depth=0):
+    """The list, tuple or dict `item` itself and the arrays, lists, tuples and dicts it holds
+    at any depth (`Q["a"]["w"][0] = v` stores a copy of Q["a"] back into Q: another item of
+    Q holding Q["a"]["w"], or a part of it, would see Python's write)."""
+    if not isinstance(item, (list, tuple, dict)) or depth > 32:
+        return []
+    inner = item.values() if isinstance(item, dict) else item
+    return [item] + [v for v in inner if isinstance(v, numpy.ndarray) and v.ndim] + [
+        p for v in inner for p in _mutable_parts(v, depth + 1)]
 
 
 def check_is_item(item, value, reason, hint, where):

@@ -1032,13 +1032,9 @@ REFUSED = {
     "reshaped_window_shifted",  # (v = B.reshape(-1)[2:5]: the same)
     "helper_row_tail_scaled",   # (s = row_of(B, 1)[1:], a helper's view of B: when it runs)
     "listed_row_tail_scaled",   # (s = rows[1][1:] of a list of B's rows: when it runs)
-    # false refusals (the derivative exists), left for a later session:
-    "adam_on_dict_params",      # params[k] -= ... by a key the loop computes (`for k in
-    #   params`), even on a dict of two fresh arrays: "another name here may hold that item
-    #   too" (params[k] = params[k] - ... differentiates)
-    "nested_dict_item_updated",  # net["l1"]["W"][0, 0] += ...: "net holds it too and is
-    #   read after" (net is the holder written through)
 }
+# (adam_on_dict_params and nested_dict_item_updated, refused falsely in session 26, run since
+# session 27: test_hunt26's tests of them say why they were refused)
 
 # Crashes the hunt found (fixed ones listed with what was fixed).
 CRASHES = set()

@@ -1237,3 +1237,33 @@ def test_names_sharing_a_write_but_never_read_after_it_leave_it_unseen():
     with pytest.raises(srcdiff.SrcdiffError, match="writing into x here would also change "
                                                    "keep, a list holding it"):
         srcdiff.grad(_list_read_after, wrt=(0, 2))(x.copy(), A, 0.5)
+
+
+# -- `for v in y: v *= 2` follows NumPy: a 1-D array's items are numbers (copies: y stays),
+# a 2-D array's rows are views (y changes) -------------------------------------------------
+def scales_the_numbers_of_a_vector(x):
+    y = x * 1.0
+    s = 0.0
+    for v in y:
+        v *= 2.0
+        s = s + v ** 2
+    return s + np.sum(y ** 3)
+
+
+def scales_the_rows_of_a_matrix(x):
+    y = np.outer(x, x)
+    for v in y:
+        v *= 2.0
+        v += x
+    return np.sum(np.sin(y))
+
+
+def test_an_update_of_what_a_loop_over_an_array_takes_follows_numpy():
+    x = np.array([0.4, -0.7, 1.1])
+    for f in (scales_the_numbers_of_a_vector, scales_the_rows_of_a_matrix):
+        check(f, x)
+        assert srcdiff.value_and_grad(f)(x.copy())[0] == pytest.approx(f(x.copy()), rel=1e-12)
+    y = x * 1.0
+    for v in y:   # NumPy: the items of a 1-D array are numbers, y keeps its values
+        v *= 2.0
+    np.testing.assert_array_equal(y, x)

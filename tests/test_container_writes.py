@@ -475,6 +475,68 @@ def test_one_array_under_two_keys_is_refused_where_it_runs():
         srcdiff.grad(holds_one_array_under_two_keys)(X.copy())
 
 
+# -- two dicts deep: Q["a"]["w"][0] += v (session 27) --------------------------------------
+# The copy of Q["a"]["w"] is stored back into a copy of Q["a"], stored back into Q: Q, the
+# holder written through, reads the new array after, as in Python. It was refused ("Q holds
+# it too and is read after"); now Q is not another holder, and check_item_held_once looks
+# into the dict stored back for another item of Q holding the array.
+def scales_an_array_two_dicts_deep(x):
+    net = {"l1": {"W": np.outer(x, x), "b": x * 2.0}}
+    net["l1"]["W"] *= 0.5
+    net["l1"]["W"][0, 0] += x[1]
+    net["l1"]["W"][1] = x * net["l1"]["b"]
+    return np.sum(net["l1"]["W"] ** 2) + np.sum(np.sin(net["l1"]["b"]))
+
+
+def writes_a_row_two_lists_deep(x):
+    rows = [[x * 1.0, x * 2.0], [x * 3.0]]
+    rows[0][1][2] = x[0] * x[1]
+    rows[1][0][0] += x[2]
+    return np.sum(rows[0][1] ** 2) + np.sum(rows[1][0] * rows[0][0])
+
+
+@pytest.mark.parametrize("f", [scales_an_array_two_dicts_deep, writes_a_row_two_lists_deep])
+def test_a_write_two_containers_deep_differentiates(f):
+    check(f, X.copy())
+    assert np.allclose(srcdiff.value_and_grad(f)(X.copy())[0], f(X.copy()))
+
+
+def one_array_in_two_layers(x):
+    A = np.outer(x, x)
+    net = {"l1": {"W": A}, "l2": {"W": A}}
+    net["l1"]["W"][0, 0] += x[1]
+    return np.sum(net["l2"]["W"] ** 2)
+
+
+def one_array_in_two_lists(x):
+    A = np.outer(x, x)
+    rows = [[A], [A]]
+    rows[0][0][1, 1] += x[0]
+    return np.sum(rows[1][0] ** 2)
+
+
+def one_layer_under_two_names(x):
+    inner = {"W": np.outer(x, x)}
+    net = {"l1": inner, "l2": inner}
+    net["l1"]["W"][0, 0] += x[1]
+    return np.sum(net["l2"]["W"] ** 2)
+
+
+def the_array_read_by_its_name(x):
+    A = np.outer(x, x)
+    net = {"l1": {"W": A}}
+    net["l1"]["W"][0, 0] += x[1]
+    return np.sum(A ** 2)
+
+
+@pytest.mark.parametrize("f", [one_array_in_two_layers, one_array_in_two_lists,
+                               one_layer_under_two_names, the_array_read_by_its_name])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_write_two_containers_deep_another_holder_sees_is_refused(f, mode):
+    err = refusal(f, (X.copy(),), mode)
+    assert "holds" in str(err)
+
+
 # -- w = P["w"]; w[1] = v with P read after (container_writes.store_back_items) --------------
 def writes_an_array_of_a_dict_through_a_name(x):
     P = {"w": x * 1.0, "b": x[0]}
@@ -624,3 +686,55 @@ def test_an_item_write_into_a_field_is_refused_saying_to_bind_the_field_anew(mod
     assert "writes into the array v.a in place" in str(err), str(err)
     assert "a = v.a.copy(); a[...] = ...; v.a = a" in str(err), str(err)
     check(rebinds_the_field, X.copy(), order=1)   # (what the hint says differentiates)
+
+
+# -- B[1][0] = v on an array is B[1, 0] = v (a write through a view of B's row) -------------
+def sets_by_two_subscripts(x):
+    B = np.outer(x, x)
+    B[1][0] = x[2] ** 2
+    B[2][1:] *= x[0]
+    return np.sum(np.sin(B))
+
+
+def sets_by_one_index(x):
+    B = np.outer(x, x)
+    B[1, 0] = x[2] ** 2
+    B[2, 1:] *= x[0]
+    return np.sum(np.sin(B))
+
+
+def adds_into_a_row_of_a_list(x):
+    rows = [x * 1.0, x * 2.0]
+    rows[1][0] += x[2] ** 2
+    rows[0][2] = rows[1][0] * x[1]
+    return np.sum(rows[0] ** 2) + np.sum(rows[1] ** 2)
+
+
+def test_a_write_by_two_subscripts_is_the_write_by_one_index():
+    for f in (sets_by_two_subscripts, adds_into_a_row_of_a_list):
+        check(f, X.copy())
+    value, grad = srcdiff.value_and_grad(sets_by_two_subscripts)(X.copy())
+    value1, grad1 = srcdiff.value_and_grad(sets_by_one_index)(X.copy())
+    assert value == pytest.approx(value1, rel=1e-12)
+    np.testing.assert_allclose(grad, grad1, rtol=1e-12)
+
+
+def keeps_the_row_then_writes_by_two_subscripts(x):
+    B = np.outer(x, x)
+    r = B[1]
+    B[1][0] += x[2] ** 2
+    return np.sum(r ** 2)
+
+
+def writes_by_two_subscripts_into_a_list_holding_one_array_twice(x):
+    a = x * 1.0
+    rows = [a, a]
+    rows[0][0] += x[2] ** 2
+    return np.sum(rows[1] ** 2)
+
+
+@pytest.mark.parametrize("f", [keeps_the_row_then_writes_by_two_subscripts,
+                               writes_by_two_subscripts_into_a_list_holding_one_array_twice])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_write_by_two_subscripts_another_name_sees_is_refused(f, mode):
+    refusal(f, (X.copy(),), mode)

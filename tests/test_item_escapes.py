@@ -56,8 +56,39 @@ def taken_by_a_lambda(x):
     return np.sum(first() * x) + np.sum(c[0])
 
 
+# (session 27: `kept.append(c["w"])` was read as a call whose result is discarded, so the
+# item kept was not followed: a wrong value and gradient, no error; in a loop over the dict's
+# keys only the keys, taken for holders, refused it)
+def appended_to_another_list(x):
+    c = {"w": x * 1.0, "b": x * 2.0}
+    kept = []
+    kept.append(c["w"])
+    c["w"] *= 0.5
+    return np.sum(kept[0] ** 2)
+
+
+def appended_by_the_dicts_keys(x):
+    c = {"w": x * 1.0, "b": x * 2.0}
+    kept = []
+    for k in c:
+        kept.append(c[k])
+    for k in c:
+        c[k] *= 0.5
+    return np.sum(kept[0] ** 2)
+
+
+def inserted_in_a_set_like_holder(x):
+    c = [x * 1.0, x * 2.0]
+    box = {}
+    box.setdefault("w", c[0])
+    c[0] += x
+    return np.sum(box["w"] * x)
+
+
 @pytest.mark.parametrize("f", [taken_by_a_display, taken_by_a_comprehension,
-                               taken_by_a_helper, taken_by_get, taken_by_a_lambda])
+                               taken_by_a_helper, taken_by_get, taken_by_a_lambda,
+                               appended_to_another_list, appended_by_the_dicts_keys,
+                               inserted_in_a_set_like_holder])
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
 def test_an_item_taken_out_then_updated_in_place_is_refused_not_wrong(f, mode):
     err = refusal(f, (X.copy(),), mode)

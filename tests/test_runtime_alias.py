@@ -100,6 +100,20 @@ def test_check_item_held_once_refuses_an_item_another_item_shares():
             check_item_held_once(holder, key, *WRITTEN)
 
 
+def test_check_item_held_once_looks_into_the_item_it_stores_back():
+    # Q["a"]["w"][0] = v stores a copy of Q["a"] back into Q: another item of Q holding
+    # Q["a"]["w"] (or a view of it) at any depth would see Python's write (session 27)
+    from srcdiff.runtime_alias import check_item_held_once
+    a = numpy.arange(4.0)
+    check_item_held_once({"l1": {"W": a}, "l2": {"W": a.copy(), "n": 1}}, "l1", *WRITTEN)
+    check_item_held_once({"l1": {"W": a, "n": 1}, "l2": {"n": 1}}, "l1", *WRITTEN)  # numbers
+    for holder, key in (({"l1": {"W": a}, "l2": {"W": a}}, "l1"),
+                        ({"l1": {"W": a}, "l2": [[a[1:]]]}, "l1"),
+                        ([[a], [0.0, a]], 0), ({"l1": [[a]], "l2": {"W": a}}, "l1")):
+        with pytest.raises(SrcdiffError, match="model.py:7"):
+            check_item_held_once(holder, key, *WRITTEN)
+
+
 def test_check_is_item_refuses_another_object():
     from srcdiff.runtime_alias import check_is_item
     a = numpy.ones(2)
