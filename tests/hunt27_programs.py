@@ -2262,7 +2262,6 @@ REFUSED = {
     "helper_appends_to_list",      # a helper's out.append(...) on the caller's list
     "class_inplace_sgd",           # self.w -= lr * g in a method
     "star_unpack_array",           # f(*x) of an array
-    "fill_and_copyto",             # np.copyto(y[1:3], ...) of a local y: "does not own"
     "nonlocal_array_closure",      # a closure's buf[i] += v into the enclosing array
     "fancy_then_subscript_write",  # A[:, 0][1] = v: "a value the function does not own"
     "lambdas_late_binding",        # lambdas in a list called in a loop (`for f in late`)

@@ -57,3 +57,9 @@ def test_an_item_updated_on_a_line_that_reads_its_holder_is_refused_not_wrong(f,
     from gradcheck import refusal
     err = refusal(f, (P.M3,), mode)
     assert "another name here may hold that item too" in str(err)
+
+
+# `np.copyto(y[1:3], v)` into a slice of a local array was refused ("writes into an array
+# this function does not own"): now the write y[1:3] = v (out_writes._sliced_local).
+def test_copyto_into_a_slice_of_a_local_array_differentiates():
+    check(P.fill_and_copyto, np.array([0.4, -0.7, 1.1]), order=2)
