@@ -25,7 +25,7 @@ from .analyze import flatten
 from .core import Kind
 
 _DISPLAYS = (S.List, S.Tuple, S.Dict)
-_LOOP_DESUGARED = ("zip", "enumerate", "max", "min", "dict", "filter", "next")   # its _REWRITTEN
+_LOOP_DESUGARED = ("zip", "enumerate", "max", "min", "dict", "filter", "next", "reversed")   # its _REWRITTEN
 _LISTING = ("iteration_order", "sequence_of")   # generator_calls._lists_items
 
 
@@ -161,7 +161,7 @@ def may_desugar(c):
     """False where idiom_rewrite.desugar gives the tree back as it is: nothing to unroll
     (may_unroll), no
     loop with an else block, no call of a name it rewrites (zip, enumerate, max, min,
-    dict, filter, next), no `**` in a dict display and no starred assignment target."""
+    dict, filter, next, reversed), no `**` in a dict display and no starred assignment target."""
     return may_unroll(c) or c.loop_else or c.unpacked or \
         not c.called.isdisjoint(_LOOP_DESUGARED)
 

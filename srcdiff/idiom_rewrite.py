@@ -43,7 +43,7 @@ from . import syntax as S
 
 CONSUMERS = ("list", "tuple", "dict", "sorted", "sum", "min", "max", "any", "all", "set",
              "frozenset", "zip", "enumerate")
-_REWRITTEN = ("zip", "enumerate", "max", "min", "dict", "filter", "next")   # calls it may rewrite
+_REWRITTEN = ("zip", "enumerate", "max", "min", "dict", "filter", "next", "reversed")   # calls it may rewrite
 
 
 # -- the pass before lowering ---------------------------------------------------------
@@ -255,7 +255,9 @@ class _Desugar(S.NodeTransformer):
                                                        keywords=keywords), node))
             return placed_at(S.Subscript(value=ordered, slice=S.const(0), ctx=S.Load()), node)
         node.args = [self.materialize(a) if self._iterator(a) and id(a) not in self.lazy
-                     else _filtered(a, self.fresh) if self.builtin(a, "filter") else a
+                     else _filtered(a, self.fresh) if self.builtin(a, "filter")
+                     else self.reversed_items(a) if self.builtin(a, "reversed") and
+                     consumer not in ("zip", "enumerate") else a
                      for a in node.args]   # filter read at once: filter_calls.py
         if consumer == "dict" and len(node.args) == 1 and not node.keywords and \
                 isinstance(node.args[0], (S.ListComp, S.GeneratorExp, S.List, S.Tuple)):
@@ -316,6 +318,18 @@ class _Desugar(S.NodeTransformer):
     def _iterator(self, node):
         return self.builtin(node, "zip", "enumerate") is not None and not any(
             k.arg is None for k in node.keywords)
+
+    def reversed_items(self, call):
+        """`reversed(xs)` read at once (`list(reversed(xs))`, `sum(reversed(xs))`) as the
+        list of its items, `[v for v in reversed(xs)]`, where reversed is a for header's
+        (a list, a tuple, an array, a range or a dict's keys, in reverse); `call` as it
+        was where it is not one plain argument."""
+        if len(call.args) != 1 or call.keywords or isinstance(call.args[0], S.Starred) or \
+                id(call) in self.lazy:
+            return call
+        item = self.fresh("item")
+        return placed_at(S.ListComp(elt=S.load(item), generators=[S.comprehension(
+            target=S.store(item), iter=call, ifs=[], is_async=0)]), call)
 
     def materialize(self, call):
         """The list of the items of zip(...) / enumerate(...), as a list comprehension."""

@@ -35,19 +35,33 @@ def _other_key(key, index):
         type(other) is int and (key < 0) == (other < 0)
 
 
+def _after(node, update):
+    """Whether `node` comes after the statement `update` in the text: on a later line, or
+    on its last line past its end (`parts[0] *= 3.0; s = np.sum(B)`: statements joined by
+    semicolons)."""
+    line = getattr(update, "lineno", 0)
+    at = getattr(node, "lineno", None)
+    if at is None:
+        return True
+    end_line = getattr(update, "end_lineno", None) or line
+    end_col = getattr(update, "end_col_offset", None)
+    if at != end_line or end_col is None or getattr(node, "col_offset", None) is None:
+        return at > line
+    return node.col_offset >= end_col
+
+
 def _read_after(fdef, update, sharers, keyed, key):
     """(whether a name of `sharers` is read after `update`, the containers of `keyed`
     read after it only at other keys than `key`, or, not sharers, anyhow but at key)."""
     from .repeated_items import comprehension_bound
     in_loop = any(isinstance(loop, (S.For, S.While)) and any(
         n is update for n in S.walk(loop)) for loop in S.walk(fdef))
-    line = getattr(update, "lineno", 0)
     parents = {id(c): p for p in S.walk(fdef) for c in S.iter_child_nodes(p)}
     own = comprehension_bound(fdef)   # (a comprehension's `v` is not the function's)
     alone = set()
     for n in S.walk(fdef):
         if id(n) in own or not (isinstance(n, S.Name) and isinstance(n.ctx, S.Load) and (
-                in_loop or getattr(n, "lineno", line + 1) > line)) or any(
+                in_loop or _after(n, update))) or any(
                     n is m for m in S.walk(update.target)):
             continue
         parent = parents.get(id(n))

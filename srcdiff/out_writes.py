@@ -14,8 +14,8 @@ lowered as
 
 and the same for an array method given out= (`x.sum(axis=0, out=a)`). `a.fill(v)` is
 `a[...] = v`, `a.sort(axis, kind)` is `a[...] = numpy.sort(a, axis, kind)` (after a check
-that a is an array), `numpy.copyto(a, v)` is `a[...] = v` and `numpy.copyto(a, v,
-where=m)` is `a[...] = numpy.where(m, v, a)`. A list the function builds (list_reorder):
+that a is an array), `numpy.copyto(a, v)` is `a[...] = v` (`numpy.copyto(a[1:3], v)`, a view by slices
+alone, `a[1:3] = v`) and `numpy.copyto(a, v, where=m)` is `a[...] = numpy.where(m, v, a)`. A list the function builds (list_reorder):
 `xs.reverse()` is `xs = [xs[i] for i in range(len(xs) - 1, -1, -1)]` and `xs.sort(key=f,
 reverse=r)` is `xs = sorted(xs, key=f, reverse=r)` (the order carries no derivative, the
 items keep theirs), each marked as xs's in-place update, so that a write another name holding
@@ -108,13 +108,32 @@ def lower_statement(lw, node, out):
     from . import flat_writes
     if flat_writes.applies(lw, lw._callee_object(node.func)):   # put, putmask, place
         return flat_writes.lower_statement(lw, node, out)
-    args = [lw.expr(a, out) for a in node.args]
+    dst_view = None   # numpy.copyto(y[1:3], v): the write `y[1:3] = v` (a view of y)
+    if lw._callee_object(node.func) is numpy.copyto and node.args and \
+            _sliced_local(lw, node.args[0]):
+        dst_view = node.args[0]
+        index = lw.index(dst_view.slice, out)
+    args = [S.load(dst_view.value.id) if dst_view is not None and i == 0 else lw.expr(a, out)
+            for i, a in enumerate(node.args)]
     keywords = [S.keyword(arg=k.arg, value=lw.expr(k.value, out)) for k in node.keywords]
+    if dst_view is not None:
+        return copyto(lw, node, args, keywords, out, index)
     if lw._callee_object(node.func) is numpy.fill_diagonal:
         return fill_diagonal(lw, node, args, keywords, out)
     if lw._callee_object(node.func) is numpy.put_along_axis:
         return put_along_axis(lw, node, args, keywords, out)
     return copyto(lw, node, args, keywords, out)
+
+
+def _sliced_local(lw, node):
+    """Whether the user's `node` is a local array's part taken by slices alone (`y[1:3]`,
+    `A[:, ::2]`, `A[..., 1:]`): a view of it, which numpy.copyto writes through."""
+    if not (isinstance(node, S.Subscript) and isinstance(node.value, S.Name) and
+            node.value.id in lw.locals):
+        return False
+    parts = node.slice.elts if isinstance(node.slice, S.Tuple) else [node.slice]
+    return bool(parts) and all(isinstance(p, S.Slice) or isinstance(p, S.Constant) and
+                               p.value is Ellipsis for p in parts)
 
 
 def put_along_axis(lw, node, args, keywords, out):
@@ -182,8 +201,10 @@ def fill_diagonal(lw, node, args, keywords, out):
     return out
 
 
-def copyto(lw, node, args, keywords, out):
-    """`numpy.copyto(dst, src[, casting='same_kind'][, where=m])` into a local array dst."""
+def copyto(lw, node, args, keywords, out, index=None):
+    """`numpy.copyto(dst, src[, casting='same_kind'][, where=m])` into a local array dst;
+    `index`: the lowered slices of dst's view written (`numpy.copyto(dst[1:3], src)`: dst
+    the local array itself here), else None (all of dst)."""
     names = ["dst", "src", "casting", "where"]
     given = dict(zip(names, args))
     for k in keywords:
@@ -202,13 +223,17 @@ def copyto(lw, node, args, keywords, out):
                        "(a module-level value, an attribute, an item)",
                        hint="copy into a local array, or assign: dst = numpy.where(m, src, dst)")
     value = src
+    part = S.const(Ellipsis) if index is None else index
     if given.get("where") is not None:
         import numpy
+        old = S.load(dst.id) if index is None else lw.temp(out, S.Subscript(
+            value=S.load(dst.id), slice=S.clone(index), ctx=S.Load()), Kind.SUBSCRIPT,
+            f"{dst.id}_part")
         ref = lw.bind("numpy.where", numpy.where)
-        value = lw.temp(out, S.Call(func=ref, args=[given["where"], src, S.load(dst.id)],
+        value = lw.temp(out, S.Call(func=ref, args=[given["where"], src, old],
                                     keywords=[]), Kind.CALL, f"{dst.id}_update",
                         func=numpy.where)
-    out.append(lw.setitem(S.load(dst.id), S.const(Ellipsis), value, node))
+    out.append(lw.setitem(S.load(dst.id), part, value, node))
     return out
 
 

@@ -71,6 +71,8 @@ class CallAdjoints:
         template = rules.lookup("reverse", func)
         if template is None and func is not None and rules.is_nondifferentiable(func):
             return  # e.g. y = numpy.zeros_like(x): y's later writes carry the derivative
+        if template is None and self._method_of_a_constant(func, args, keywords):
+            return  # A = W.copy() of a module-level W: no derivative reaches W
         if template is None:
             raise self._no_rule(stmt, func)
         if casts_to_integers(func, keywords, self.bindings):   # sum(x, dtype=int): none
@@ -136,6 +138,17 @@ class CallAdjoints:
         if isinstance(expr, S.UnaryOp):
             expr.operand = self._drop_unbroadcast(stmt, result, expr.operand)
         return expr
+
+    def _method_of_a_constant(self, func, args, keywords):
+        """Whether `func` is a method bound to an array read from outside the function (a
+        module-level or closure constant, `W.copy`, `W.reshape`) called with no argument a
+        derivative flows into: its result is a constant, whatever the method."""
+        import numpy
+        if not isinstance(getattr(func, "__self__", None), (numpy.ndarray, numpy.generic)):
+            return False
+        parts = list(args) + [k.value for k in keywords]
+        return not any(isinstance(n, S.Name) and n.id in self.active
+                       for p in parts for n in S.walk(p))
 
     def _no_rule(self, stmt, func):
         return no_rule_error(self.src, stmt, func, "derivative rule", "srcdiff.reverse_rule")

@@ -57,6 +57,8 @@ class _Refused(TypeError):
 
 def _refuse_write(fn, where, exc):
     name = getattr(fn, "__qualname__", "the function")
+    if "__srcdiff" in name:   # a def of the user's inside srcdiff's emitted function
+        name = getattr(fn, "__name__", name)
     try:
         refuse(f"{name} is called for its effects (its result is dropped) and changes what it "
                f"is given ({exc}); srcdiff runs such a call on read-only views, so that the "

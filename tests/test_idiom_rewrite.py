@@ -277,3 +277,35 @@ def test_a_default_computed_before_the_key_stays_refused_at_its_line():
     from gradcheck import refusal
     err = refusal(max_default_computed_before_its_key, (np.array([0.31, 0.77]),), "grad")
     assert "default" in str(err)
+
+
+# -- hunt27: reversed(xs) read at once by a builtin (`list(reversed(xs))`, `sum(reversed(
+# ...))`) was refused with a hint saying to write list(reversed(...)), the code refused; it
+# is now the comprehension [v for v in reversed(xs)], whose header srcdiff follows ---------
+def reversed_list_of_an_array(x):
+    rev = list(reversed(x))
+    return rev[0] * x[1] + sum(reversed([x[0], x[2] ** 2])) * rev[-1]
+
+
+def reversed_list_of_a_list(x):
+    items = [x[i] * (i + 1) for i in range(len(x))]
+    rev = tuple(reversed(items))
+    return sum(a * b for a, b in zip(rev, items)) + max(reversed(items))
+
+
+@pytest.mark.parametrize("f", [reversed_list_of_an_array, reversed_list_of_a_list])
+def test_reversed_read_at_once_differentiates(f):
+    check(f, np.array([0.4, -0.7, 1.1]), order=2)
+
+
+def reversed_in_an_enumerate_header(x):
+    s = 0.0
+    for k, v in enumerate(reversed(x)):   # read lazily: a write into x would be seen
+        s = s + v * k
+    return s
+
+
+def test_reversed_inside_a_lazy_enumerate_header_stays_refused():
+    from gradcheck import refusal
+    err = refusal(reversed_in_an_enumerate_header, (np.array([0.4, -0.7, 1.1]),), "grad")
+    assert "reversed()" in str(err)

@@ -250,3 +250,39 @@ def test_a_parameters_item_at_a_key_not_known_is_checked_when_it_runs():
     with pytest.raises(errors.RuntimeRefusal, match="is that very item too"):
         srcdiff.grad(param_item_at_a_key_passed)(x, {"w": a, "b": a}, "w")
     check(param_item_at_a_key_passed, x, {"w": a, "b": a * 2.0}, "w", wrt=0, order=1)
+
+
+# -- hunt27: statements joined by semicolons. Who else holds the item was read "after" the
+# update only on a later line, so `parts = [B[0], B[1]]; parts[0] *= 3.0; return f(B)` on
+# one line (or `W2 = net["W"]; net["W"] *= 0.5; return f(W2)`) got no check: the item's
+# holder did not see the change, a wrong value and gradient with no error -------------------
+def row_of_a_list_scaled_on_one_line(x):
+    B = np.outer(x, x); parts = [B[0], B[1]]; parts[0] *= 3.0; return np.sum(B ** 2)  # noqa: E702
+
+
+def dict_item_kept_then_scaled_on_one_line(x):
+    net = {"W": np.outer(x, x)}; W2 = net["W"]; net["W"] *= 0.5; return np.sum(W2 ** 2)  # noqa: E702
+
+
+def list_item_kept_then_added_on_one_line(x):
+    L = [x * 1.0]; y = L[0]; L[0] += 1.0; return np.sum(y ** 2)  # noqa: E702
+
+
+@pytest.mark.parametrize("f", [row_of_a_list_scaled_on_one_line,
+                               dict_item_kept_then_scaled_on_one_line,
+                               list_item_kept_then_added_on_one_line])
+@pytest.mark.parametrize("make", [srcdiff.grad, srcdiff.jvp])
+def test_a_holder_read_later_on_the_same_line_is_checked(f, make):
+    x = np.array([0.3, -0.7, 0.5])
+    args = (x, np.ones(3)) if make is srcdiff.jvp else (x,)
+    with pytest.raises(errors.RuntimeRefusal, match="another name here may hold"):
+        make(f)(*args)
+
+
+def read_before_on_the_same_line(x):
+    y = x * 1.0; L = [y * 2.0]; s = np.sum(y); L[0] += 1.0; return s + np.sum(L[0] ** 2)  # noqa: E702
+
+
+def test_a_read_before_the_update_on_its_line_is_not_after_it():
+    assert not checks_named(read_before_on_the_same_line, "check_item_update")
+    check(read_before_on_the_same_line, np.array([0.3, -0.7, 0.5]), order=1)

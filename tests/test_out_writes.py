@@ -427,3 +427,31 @@ def test_fill_diagonal_raises_numpys_error_on_unequal_sides():
         fill_diagonal_of_a_cube_with_unequal_sides(X)
     with pytest.raises(ValueError, match="equal length"):
         srcdiff.grad(fill_diagonal_of_a_cube_with_unequal_sides)(X)
+
+
+# -- hunt27: numpy.copyto into a part of a local array taken by slices alone (a view of it)
+# is the write `a[1:3] = v`; was refused, "writes into an array this function does not own"
+def copyto_a_slice(x):
+    y = np.zeros(4)
+    np.copyto(y[1:3], x[1:] ** 2)
+    return np.sum(y ** 2 * np.arange(1.0, 5.0)) + y[0]
+
+
+def copyto_strided_parts_where(x):
+    A = np.outer(x, x)
+    np.copyto(A[:, 1:], np.sin(x[:2]))
+    np.copyto(A[::2, ...], A[1] * 2.0, where=x > 0)
+    return np.sum(A ** 2 * np.arange(9.0).reshape(3, 3))
+
+
+@pytest.mark.parametrize("f", [copyto_a_slice, copyto_strided_parts_where])
+def test_copyto_into_a_slice_of_a_local_array_writes_it(f):
+    check(f, np.array([0.4, -0.7, 1.1]), order=2)
+
+
+def test_copyto_into_a_copy_taken_by_an_index_array_stays_refused():
+    def picked(x):
+        A = np.outer(x, x)
+        np.copyto(A[[0, 1]], 5.0)   # writes into a copy: A unchanged
+        return np.sum(A ** 2)
+    _refused(picked, "does not own")

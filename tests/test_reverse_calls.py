@@ -136,3 +136,35 @@ def test_a_call_rebinding_a_name_its_local_function_reads(f):
     # `s = g(...)` where g reads s as a free variable: the adjoint of the new s was added to
     # the old s's and then dropped with the target's (the gradient wrt s came back 0)
     check(f, np.array([0.5, 1.0]), -0.61, wrt=(0, 1))
+
+
+# -- hunt27: a method of a module-level array called with nothing active (`A = W.copy()`,
+# then `A[0] += x`) was refused, "no derivative rule for ndarray.copy", in reverse mode:
+# its result is a constant, whatever the method --------------------------------------------
+W23 = np.arange(6.0).reshape(2, 3) / 5.0
+
+
+def copy_of_a_module_array_then_updated(x):
+    A = W23.copy()
+    A[0] += x
+    B = W23.reshape(3, 2)
+    A = A + B.T * x
+    return np.sum(A ** 2) + np.sum(W23.clip(0.2, 0.8) @ x)
+
+
+def test_a_method_of_a_module_level_array_gives_a_constant():
+    check(copy_of_a_module_array_then_updated, np.array([0.4, -0.7, 1.1]), order=2)
+
+
+def method_of_a_module_array_given_x(x):
+    return np.sum(W23.dot(x) ** 2)   # x flows in: the method needs its rule
+
+
+def test_a_method_of_a_module_level_array_given_an_active_argument_is_not_dropped():
+    import srcdiff
+    try:
+        g = srcdiff.grad(method_of_a_module_array_given_x)(np.array([0.4, -0.7, 1.1]))
+    except srcdiff.SrcdiffError as err:
+        assert "W23.dot" in str(err) or "ndarray.dot" in str(err)   # refused, not dropped
+    else:
+        np.testing.assert_allclose(g, 2 * W23.T @ (W23 @ np.array([0.4, -0.7, 1.1])))

@@ -102,3 +102,16 @@ def test_append_value_keeps_numbers_and_refuses_arrays():
     with pytest.raises(SrcdiffError, match="float"):
         ri.append_value("f.py:1", kept.append, numpy.ones(2))
     assert len(kept) == 1
+
+
+def test_a_refused_helper_of_the_users_is_named_as_the_user_wrote_it():
+    # hunt27: a def inside the user's function is, once emitted, nested in srcdiff's own
+    # function; its qualified name (`__srcdiff_bind__.<locals>.vjp_f.<locals>.push`) was
+    # the one the refusal named
+    def push(out, v):
+        out.append(v)
+    push.__qualname__ = "__srcdiff_bind__.<locals>.vjp_f.<locals>.push"
+    with pytest.raises(SrcdiffError) as info:
+        ri.call_reading(WHERE, push, [], 1.0)
+    assert "push is called for its effects" in str(info.value)
+    assert "__srcdiff" not in str(info.value)
