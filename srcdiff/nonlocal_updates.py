@@ -28,7 +28,6 @@ refuses that). Any other name is left as written.
 """
 from . import syntax as S
 
-_SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
 _READERS = {"float", "int", "abs", "round"}
 
 
@@ -36,11 +35,11 @@ def rebound_updates(outer, top):
     """The nonlocal names of `outer`'s nested functions whose `name op= e` statements there
     now rebind them (`name = name op e`), where they fit (the module's docstring); `outer`
     is changed in place. `top`: whether outer is the function differentiated."""
-    defs = [n for n in _own(outer) if isinstance(n, S.FunctionDef)]
+    defs = [n for n in S.scope_nodes(outer) if isinstance(n, S.FunctionDef)]
     updated = {}
     for g in defs:
         declared = _declared(g)
-        for n in _own(g):
+        for n in S.scope_nodes(g):
             if isinstance(n, S.AugAssign) and isinstance(n.target, S.Name) and \
                     n.target.id in declared:
                 updated.setdefault(n.target.id, []).append(g)
@@ -55,18 +54,8 @@ def rebound_updates(outer, top):
     return done
 
 
-def _own(fn):
-    """The nodes of `fn`'s own scope (those of functions, lambdas and classes in it not)."""
-    todo = list(S.iter_child_nodes(fn))
-    while todo:
-        n = todo.pop()
-        yield n
-        if not isinstance(n, _SCOPES):
-            todo.extend(S.iter_child_nodes(n))
-
-
 def _declared(fn):
-    return {name for n in _own(fn) if isinstance(n, S.Nonlocal) for name in n.names}
+    return {name for n in S.scope_nodes(fn) if isinstance(n, S.Nonlocal) for name in n.names}
 
 
 def _fits(outer, name, sharing, top):
@@ -78,7 +67,7 @@ def _fits(outer, name, sharing, top):
         return False
     parents, owned = {}, set()
     for fn in sharing:
-        for n in _own(fn):
+        for n in S.scope_nodes(fn):
             owned.add(id(n))
             for child in S.iter_child_nodes(n):
                 parents[id(child)] = n
@@ -115,7 +104,7 @@ def _consumed(n, parents, outer, top):
     if isinstance(parent, S.Call) and n in parent.args and isinstance(parent.func, S.Name):
         return parent.func.id in _READERS
     if isinstance(parent, S.Return) and top:
-        return any(parent is m for m in _own(outer))
+        return any(parent is m for m in S.scope_nodes(outer))
     return False
 
 

@@ -194,3 +194,21 @@ def test_a_reading_call_is_known_by_the_function_its_name_means():
         other = {"len": _keeping, "np": S}[name]
         assert _grown(S.clone(fdef), lambda n: other if n == name else _lookup(n)) == []
     assert _grown(S.clone(fdef), lambda n: None) == []
+
+
+def grows_its_own_parameter(x):
+    hist = []
+
+    def rec(hist, v):
+        hist.append(v * v)
+    rec(hist, x[0])
+    return sum(hist)
+
+
+def test_a_parameter_of_the_nested_def_shadowing_the_list_is_its_own():
+    """rec's `hist` is its parameter (syntax.scope_nodes walks the def's arguments too): the
+    list it grows is whatever it is passed, not the function's, so the def is left."""
+    fdef = S.clone(frontend.get_source(grows_its_own_parameter).node)
+    rec = next(n for n in S.walk(fdef) if isinstance(n, S.FunctionDef) and n.name == "rec")
+    assert {"hist", "v"} <= nonlocal_lists._bound_in(rec)
+    assert _grown(fdef) == []
