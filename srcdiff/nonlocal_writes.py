@@ -131,7 +131,7 @@ class _Scope:
         grown_lists(outer, outer is self.root, (_bound_before, _statements, _whole_call),
                     self.lookup)
         from .nonlocal_updates import rebound_updates   # acc += e in g: acc = acc + e
-        rebound_updates(outer, outer is self.root)
+        rebound_updates(outer, outer is self.root, self.lookup)
         defs = [n for n in S.own_nodes(outer) if isinstance(n, S.FunctionDef)]
         writers = {}
         for g in defs:
