@@ -20,7 +20,7 @@ what walk was passed, which srcdiff refuses where it cannot tell the value is a 
 item of their result). `acc = acc + e` is the same wherever no other name holds the value acc
 holds: every binding of acc in the function and in the nested functions declaring it
 nonlocal is `acc = <number>`, `acc = <arithmetic>`, `acc = np.zeros(...)` (ones, full,
-zeros_like, ones_like, full_like: a new array) or `acc op= ...` (each a new value, or a
+zeros_like, ones_like, full_like, copy: a new array), `acc = v.copy()` or `acc op= ...` (each a new value, or a
 number), acc is not a parameter, and every read of it uses the value without keeping it (an
 operand of arithmetic or a comparison, an `if` or `while` test, the value of another name's
 `op=`, an item read as one of those, an argument of float, int, abs or round or of a NumPy
@@ -33,7 +33,7 @@ from . import syntax as S
 _READERS = {"float", "int", "abs", "round"}
 # NumPy's functions making a new array (a binding `acc = numpy.zeros(3)`, which no other
 # name holds) and those reading an array into a new value without keeping it (`numpy.sum(acc)`)
-_NUMPY_MAKERS = {"zeros", "ones", "full", "zeros_like", "ones_like", "full_like"}
+_NUMPY_MAKERS = {"zeros", "ones", "full", "zeros_like", "ones_like", "full_like", "copy"}
 _NUMPY_READERS = {"sum", "mean", "prod", "max", "min", "amax", "amin", "dot", "vdot", "inner",
                   "exp", "log", "sin", "cos", "tanh", "sqrt", "square", "abs"}
 
@@ -95,9 +95,17 @@ def _fits(outer, name, sharing, top, lookup):
                 isinstance(parent.value, (S.BinOp, S.UnaryOp)) or (
                     isinstance(parent.value, S.Constant) and
                     type(parent.value.value) in (int, float, complex)) or
-                numpy_calls(parent.value) in _NUMPY_MAKERS)):
+                numpy_calls(parent.value) in _NUMPY_MAKERS or _copied(parent.value))):
             return False
     return True
+
+
+def _copied(value):
+    """Whether `value` is `name.copy()` (a new array, or a new list of the same items: no
+    other name holds it either way)."""
+    return isinstance(value, S.Call) and not value.args and not value.keywords and \
+        isinstance(value.func, S.Attribute) and value.func.attr == "copy" and \
+        isinstance(value.func.value, S.Name)
 
 
 def _numpy_calls(outer, lookup):

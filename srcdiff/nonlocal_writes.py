@@ -356,6 +356,7 @@ def _give_back(g, names):
     """g without its nonlocal statements, taking `names` first and returning them after its
     result."""
     params = [S.name(n, S.Param()) for n in names]
+    setattr(g, S.NONLOCAL_TAKEN, tuple(names))   # (refusals: not g's arguments to the user)
     if g.args.posonlyargs:
         g.args.posonlyargs = params + g.args.posonlyargs
     else:

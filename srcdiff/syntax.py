@@ -99,8 +99,13 @@ FULL_PRODUCT = "sd_full_product"
 # lowering checks in the run that the array's slices are views (checks.view_guard).
 VIEWS_OF = "sd_views_of"
 
+# Set on a nested def nonlocal_writes.py rewrote to take the names it declared nonlocal as
+# its first parameters: those names, so that a refusal of one calls it what the user wrote
+# (a variable of the enclosing function, not an argument).
+NONLOCAL_TAKEN = "sd_nonlocal_taken"
+
 _CLONE_EXTRAS = ("lineno", "col_offset", "end_lineno", "end_col_offset", "sd",
-                 METHOD_FORM, KEYWORD_ONLY, FULL_PRODUCT, VARIADIC, VIEWS_OF)
+                 METHOD_FORM, KEYWORD_ONLY, FULL_PRODUCT, VARIADIC, VIEWS_OF, NONLOCAL_TAKEN)
 
 
 def place_unplaced(new, old):

@@ -213,3 +213,28 @@ def test_a_numpy_array_another_name_may_hold_is_left_as_written(f):
     fdef = S.clone(frontend.get_source(f).node)
     assert nonlocal_updates.rebound_updates(fdef, True, _lookup) == []
     assert "acc += v * v" in S.spell(fdef)
+
+
+def copied_parameter(x, start):
+    acc = start.copy()
+
+    def add(v):
+        nonlocal acc
+        acc -= v * x
+    add(x[0])
+    add(np.cos(x[1]))
+    return np.sum(acc * acc)
+
+
+def test_a_copy_of_a_parameter_updated_in_a_nested_function_to_second_order():
+    check(copied_parameter, X.copy(), X[::-1].copy(), wrt=(0, 1), order=2)
+
+
+def test_an_array_parameter_updated_as_a_nonlocal_is_refused_as_one():
+    """(the refusal said "add updates its argument 'acc'": the user wrote no such argument;
+    it names the variable of the function around, declared nonlocal, and the way out)"""
+    from gradcheck import refusal
+    err = refusal(bound_to_a_parameter, (X.copy(), X.copy()), "grad")
+    text = str(err)
+    assert "acc += v" in err.line and "argument" not in text.split("hint")[0], text
+    assert "declared nonlocal" in text and "acc = acc + ..." in text, text
