@@ -35,7 +35,9 @@ A factory defined at module level in the function's own file (`def make_scaler(c
 s(v): return c * v; return s`, called in f as `s = make_scaler(x[0]); s(x)`) is copied in as
 a nested factory first, where it fits as one would, is a plain function without closure,
 decorators or defaults other than literals, and reads no name the function binds (its copy
-reads the module's names where the module's function does: through the same globals).
+reads the module's names where the module's function does: through the same globals); one
+that fits but reads a name the function binds too is refused at the call, naming the name
+(its copy would read the function's).
 
 Any other use is left as written (where a closure is called through a name, lower_calls.py
 refuses it, located).
@@ -110,13 +112,34 @@ def _module_factories(fdef, source, resolver):
                not isinstance(m.ctx, S.Load)} | {
             m.name for m in S.walk(node) if isinstance(m, (S.FunctionDef, S.ClassDef))}
         free = {m.id for m in S.walk(node) if isinstance(m, S.Name) and m.id not in own}
-        if free & bound:
-            continue
         trial = S.clone(fdef)
         trial.body = [node] + trial.body
-        if _fits(trial, trial.body[0]):
-            copies.append(node)
+        if not _fits(trial, trial.body[0]):
+            continue
+        if free & bound:   # (its copy would read f's name, not the module's)
+            raise _clash(fdef, node, fn, sorted(free & bound)[0], source)
+        copies.append(node)
     return copies
+
+
+def _clash(fdef, node, fn, name, source):
+    """The located refusal of a factory of the module that would fit but reads `name`, a
+    name of its module, which the function binds too: copied in, it would read the
+    function's."""
+    import os
+    read = next(m for m in S.walk(node) if isinstance(m, S.Name) and m.id == name)
+    bound = next(m for m in S.walk(fdef) if isinstance(m, S.Name) and m.id == name and
+                 not isinstance(m.ctx, S.Load))
+    call = next(m for m in S.walk(fdef) if isinstance(m, S.Call) and
+                isinstance(m.func, S.Name) and m.func.id == node.name)
+    file = os.path.basename(fn.__code__.co_filename)
+    return source.error(call, f"the closure {node.name} makes reads {name!r} of its module "
+                        f"({file}:{read.lineno}), and {fdef.name} binds {name!r} too "
+                        f"(line {bound.lineno}): srcdiff differentiates the closure as a "
+                        f"copy of {node.name} inside {fdef.name}, where {name!r} would be "
+                        f"{fdef.name}'s, not the module's",
+                        hint=f"give {fdef.name}'s {name} another name ({name}_here), so "
+                        f"that {name} in the copy means the module's {name}")
 
 
 def _made(factory):

@@ -236,12 +236,27 @@ def test_a_module_factory_is_copied_in_and_rewritten():
     assert "s_c = make_scaler_here(x[0])" in text
 
 
-def test_a_module_factory_reading_a_name_the_function_binds_is_left_as_written():
-    # (its copy would read the function's OFFSET, not the module's)
+def reads_it_called_at_once(x):
+    OFFSET = x[2]
+    return np.sum(make_shifted_here(x[0])(x)) * OFFSET
+
+
+@pytest.mark.parametrize("f, line", [
+    (reads_a_global_the_function_binds, "s = make_shifted_here(x[0])"),
+    (reads_it_called_at_once, "return np.sum(make_shifted_here(x[0])(x)) * OFFSET")])
+def test_a_module_factory_reading_a_name_the_function_binds_is_refused_naming_it(f, line):
+    """(its copy would read the function's OFFSET, not the module's: it was refused with
+    "cannot tell which function 's' holds"; now at the factory's call, naming OFFSET, the
+    line of the factory reading it and of the function binding it, and what to write)"""
     from srcdiff.resolver import Resolver
-    source = frontend.get_source(reads_a_global_the_function_binds)
-    assert closure_factories.rewrite(source.node, source, Resolver(
-        reads_a_global_the_function_binds)) is source.node
+    source = frontend.get_source(f)
+    with pytest.raises(srcdiff.UnsupportedCodeError):
+        closure_factories.rewrite(source.node, source, Resolver(f))
     with pytest.raises(srcdiff.UnsupportedCodeError) as info:
-        srcdiff.grad(reads_a_global_the_function_binds)(np.array([0.3, -0.7, 0.9]))
-    assert "return np.sum(s(x)) * OFFSET" in info.value.line, str(info.value)
+        srcdiff.grad(f)(np.array([0.3, -0.7, 0.9]))
+    err = info.value
+    read = make_shifted_here.__code__.co_firstlineno + 2
+    bound = f.__code__.co_firstlineno + 1
+    assert err.line.strip() == line, str(err)
+    assert "'OFFSET'" in str(err) and f"test_closure_factories.py:{read}" in str(err), str(err)
+    assert f"line {bound}" in str(err) and "another name" in str(err), str(err)
