@@ -18,7 +18,7 @@ list(e)`) that declares a name nonlocal, or is bound once, no generator, and onl
 the whole value of a statement outside try blocks (as nonlocal_writes follows a function
 rebinding a name: one passed as a value is left as written), grows the one list the name holds; rebinding the name to a new list with the item
 added is the same wherever nothing else holds that list: hist is bound once in the function,
-to a list display or comprehension (a new list) before g's def, is not its parameter, and every other use
+to a list display or comprehension, or `list()` or `list(e)` of the builtin (a new list) before g's def, is not its parameter, and every other use
 of it, in the function and in the nested functions growing it (no other reads it), reads
 the list without keeping it: an item (`hist[-1]`), an operand (`hist + [v]`),
 its length or sum (len, sum, min, max, list, tuple, sorted, and NumPy's array, stack,
@@ -59,6 +59,11 @@ def grown_lists(outer, top, follows, lookup=lambda name: None):
     for name, growers in grown.items():
         if not _fits(outer, name, growers, top, follows[0], lookup):
             continue
+        for stmt in outer.body:   # hist = list(): hist = [] (the same new, empty list)
+            if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name) and \
+                    stmt.targets[0].id == name and _made_by_list(stmt.value, lookup) and \
+                    not stmt.value.args:
+                stmt.value = S.place_unplaced(S.List(elts=[], ctx=S.Load()), stmt.value)
         for g in dict.fromkeys(growers):
             g.body = _rebinding(g.body, name)
             if name not in _declared(g):
@@ -161,7 +166,8 @@ def _fits(outer, name, growers, top, bound_before, lookup):
             continue
         stores += 1
         if not (isinstance(n.ctx, S.Store) and isinstance(parent, S.Assign) and
-                parent.targets == [n] and isinstance(parent.value, (S.List, S.ListComp))
+                parent.targets == [n] and (isinstance(parent.value, (S.List, S.ListComp))
+                                           or _made_by_list(parent.value, lookup))
                 and any(parent is s for s in outer.body)):
             return False
     for g in growers:   # one declaring it nonlocal binds it too: a store not seen above
@@ -169,6 +175,14 @@ def _fits(outer, name, growers, top, bound_before, lookup):
                                         isinstance(n.ctx, S.Load) for n in S.scope_nodes(g)):
             return False
     return stores == 1
+
+
+def _made_by_list(value, lookup):
+    """Whether `value` is `list()` or `list(e)`, the builtin's call: a new list (outer binds
+    no name `list`: _fits)."""
+    return isinstance(value, S.Call) and isinstance(value.func, S.Name) and \
+        value.func.id == "list" and lookup("list") is list and len(value.args) <= 1 and \
+        not value.keywords and not any(isinstance(a, S.Starred) for a in value.args)
 
 
 def _reads_only(n, parent, parents, outer, top, defs, lookup):

@@ -212,3 +212,38 @@ def test_a_parameter_of_the_nested_def_shadowing_the_list_is_its_own():
     rec = next(n for n in S.walk(fdef) if isinstance(n, S.FunctionDef) and n.name == "rec")
     assert {"hist", "v"} <= nonlocal_lists._bound_in(rec)
     assert _grown(fdef) == []
+
+
+def made_by_list(x):
+    hist = list()
+    seen = list(x[:1])
+
+    def step(s):
+        hist.append(s * s)
+        seen.append(np.sin(s) * seen[-1])
+    for i in range(3):
+        step(x[i])
+    return sum(hist) + np.sum(np.array(seen))
+
+
+def test_a_list_made_by_the_builtin_list_grown_by_a_nested_function_to_second_order():
+    """(hist = list() was left as written: refused, "step is called for its effects ...")"""
+    check(made_by_list, X.copy(), wrt=0, order=2)
+    fdef = S.clone(frontend.get_source(made_by_list).node)
+    assert sorted(_grown(fdef)) == ["hist", "seen"]
+
+
+def list_meaning_something_else(x):
+    hist = list()
+
+    def step(s):
+        hist.append(s * s)
+    for i in range(3):
+        step(x[i])
+    return len(hist)
+
+
+def test_a_list_call_not_of_the_builtin_is_left():
+    fdef = S.clone(frontend.get_source(list_meaning_something_else).node)
+    assert _grown(fdef, lambda n: _keeping if n == "list" else _lookup(n)) == []
+    assert _grown(S.clone(fdef)) == ["hist"]
