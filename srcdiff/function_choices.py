@@ -64,7 +64,8 @@ def _choices(fdef, lookup):
         for child in S.iter_child_nodes(n):
             parents[id(child)] = n
     bindings = _bindings(fdef)
-    params = set(_params(fdef))
+    params = set(_params(fdef)) | {name for n in S.walk(fdef) if isinstance(
+        n, (S.Global, S.Nonlocal)) for name in n.names}   # (a cell or the module's: not ours)
     defs = {n.name for n in own if isinstance(n, S.FunctionDef) and len(bindings.get(
         n.name, ())) == 1}
     out, tables = [], set()

@@ -62,7 +62,32 @@ def one_chosen_in_the_call_of_another(x, c, name):
     return s
 
 
+def chosen_in_a_loop(x, names):
+    s = 0.0
+    for nm in names:
+        act = {"sq": lambda z: z * z * s, "sin": np.sin}[nm]
+        s = s + np.sum(act(x))
+    return s
+
+
+def chosen_in_a_branch(x, c):
+    if c > 0:
+        act = (lambda z: z * x[0]) if c > 1 else np.cos
+        r = np.sum(act(x))
+    else:
+        r = np.sum(x)
+    return r
+
+
+def called_with_a_keyword(x, c):
+    act = np.sum if c else np.prod
+    return act(x * x, axis=0)
+
+
 @pytest.mark.parametrize("f, rest", [
+    (chosen_in_a_loop, (["sq", "sin", "sq"],)), (chosen_in_a_branch, (2.0,)),
+    (chosen_in_a_branch, (0.5,)), (called_with_a_keyword, (True,)),
+    (called_with_a_keyword, (False,)),
     (by_a_flag, (True,)), (by_a_flag, (False,)),
     (by_a_comparison, (0.7,)), (by_a_comparison, (0.2,)), (by_a_comparison, (-1.0,)),
     (by_a_key, ("tanh",)), (by_a_key, ("relu",)), (by_a_key, ("sq",)),
@@ -159,3 +184,13 @@ def test_a_constant_key_is_left_to_what_reads_it_where_srcdiff_compiles():
     fdef = frontend.get_source(by_a_constant_key).node
     assert function_choices.rewrite(fdef, _lookup) is fdef
     check(by_a_constant_key, X.copy(), wrt=0, order=2)
+
+
+def test_a_name_declared_global_is_left():
+    fdef = S.parse_function("""
+def f(x, c):
+    global act
+    act = np.tanh if c else np.sin
+    return np.sum(act(x))
+""")
+    assert function_choices.rewrite(fdef, _lookup) is fdef
