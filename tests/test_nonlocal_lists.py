@@ -247,3 +247,23 @@ def test_a_list_call_not_of_the_builtin_is_left():
     fdef = S.clone(frontend.get_source(list_meaning_something_else).node)
     assert _grown(fdef, lambda n: _keeping if n == "list" else _lookup(n)) == []
     assert _grown(S.clone(fdef)) == ["hist"]
+
+
+def called_in_a_comprehension(x):
+    out = []
+
+    def add(v):
+        out.append(np.sin(v) * x[0])
+    [add(v) for v in x]
+    return np.sum(np.array(out))
+
+
+@pytest.mark.parametrize("f", [passed_as_a_value, called_in_a_comprehension])
+def test_a_list_grown_through_a_call_whose_result_is_not_differentiated_is_refused(f):
+    """(map(add, x) and [add(v) for v in x] gave a gradient of zeros: the call's result is
+    None, so the reverse pass made no derivative of add, and what it appended to out carried
+    none; the forward mode follows the appends and stays checked)"""
+    err = refusal(f, (X.copy(),), "grad")
+    text = str(err)
+    assert "out" in text and "add" in text and "as a statement" in text, text
+    check(f, X.copy(), wrt=0, order=1, modes=("fwd",))
