@@ -18,9 +18,9 @@ list(e)`) that declares a name nonlocal, or is bound once, no generator, and onl
 the whole value of a statement outside try blocks (as nonlocal_writes follows a function
 rebinding a name: one passed as a value is left as written), grows the one list the name holds; rebinding the name to a new list with the item
 added is the same wherever nothing else holds that list: hist is bound once in the function,
-to a list display or comprehension, or `list()` or `list(e)` of the builtin (a new list) before g's def, is not its parameter, and every other use
-of it, in the function and in the nested functions growing it (no other reads it), reads
-the list without keeping it: an item (`hist[-1]`), an operand (`hist + [v]`),
+to a list display or comprehension, or `list()` or `list(e)` of the builtin (a new list)
+before g's def, is not its parameter, and every other use of it, in the function and in
+the nested functions growing it (no other reads it), reads the list without keeping it: an item (`hist[-1]`), an operand (`hist + [v]`),
 its length or sum (len, sum, min, max, list, tuple, sorted, and NumPy's array, stack,
 concatenate, sum, mean, ...), a comprehension over it, a `for` over it whose body calls no
 nested function, `return hist` of the function differentiated, or the statements
@@ -128,7 +128,8 @@ def _bound_in(fn):
 
 
 def _declared(fn):
-    return [name for n in S.scope_nodes(fn) if isinstance(n, (S.Nonlocal, S.Global)) for name in n.names]
+    return [name for n in S.scope_nodes(fn) if isinstance(n, (S.Nonlocal, S.Global))
+            for name in n.names]
 
 
 def _fits(outer, name, growers, top, bound_before, lookup):

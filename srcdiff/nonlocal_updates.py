@@ -20,8 +20,8 @@ what walk was passed, which srcdiff refuses where it cannot tell the value is a 
 item of their result). `acc = acc + e` is the same wherever no other name holds the value acc
 holds: every binding of acc in the function and in the nested functions declaring it
 nonlocal is `acc = <number>`, `acc = <arithmetic>`, `acc = np.zeros(...)` (ones, full,
-zeros_like, ones_like, full_like, copy: a new array), `acc = v.copy()` or `acc op= ...` (each a new value, or a
-number), acc is not a parameter, and every read of it uses the value without keeping it (an
+zeros_like, ones_like, full_like, copy: a new array), `acc = v.copy()` or `acc op= ...`
+(each a new value, or a number), acc is not a parameter, and every read of it uses the value without keeping it (an
 operand of arithmetic or a comparison, an `if` or `while` test, the value of another name's
 `op=`, an item read as one of those, an argument of float, int, abs or round or of a NumPy
 function giving a new value, `np.sum(acc)`, or `return acc` of the function
