@@ -267,6 +267,8 @@ class LocalFunction:
         fdef = S.FunctionDef(name=name, args=lifted, body=body, decorator_list=[],
                              returns=None, type_comment=None, type_params=[])
         fdef.lineno, fdef.col_offset = node.lineno, node.col_offset
+        if getattr(node, S.NONLOCAL_TAKEN, None):   # (its nonlocal names: nonlocal_writes)
+            setattr(fdef, S.NONLOCAL_TAKEN, getattr(node, S.NONLOCAL_TAKEN))
         # a frontend.Source of the lifted def, made by the outer function's source class
         # (callables is a leaf: it does not import frontend)
         self.source = type(outer_source)(outer_source.filename, outer_source.lines, fdef)

@@ -52,12 +52,13 @@ class Census:
     attribute or a call's result (`y.T[0] = v`: what reshaped_writes.rewrite looks for),
     any `.flat` (flat_items.rewrite), or a call given out= an item (out_views.rewrite); nonlocals: a nonlocal statement (what
     nonlocal_writes.rewrite looks for); item_appends: `g[k].append(v)` or `.extend` (what
-    dict_idioms may rewrite)."""
+    dict_idioms may rewrite); chosen: the names bound by `name = a if t else b` or
+    `name = d[k]` (a function function_choices.py may pick where the code runs)."""
 
     __slots__ = ("function_items", "loop_else", "yields", "called", "chains", "other_calls",
                  "bound_to_calls", "genexps", "unpacked", "key_names", "tries", "view_binds",
                  "alias_binds", "row_loops", "names", "blocks", "view_calls", "nonlocals",
-                 "picked", "written", "item_appends")
+                 "picked", "written", "item_appends", "chosen")
 
     def __init__(self):
         self.function_items = self.loop_else = self.yields = self.other_calls = False
@@ -67,6 +68,7 @@ class Census:
         self.called, self.chains, self.bound_to_calls = set(), [], set()
         self.names = set()
         self.picked, self.written = set(), set()   # `v = B[0]`; `v op= e`, `v[...] = e`
+        self.chosen = set()   # `act = f if c else g`, `act = D[k]`: function_choices.py
 
 
 _BLOCKS = (S.Import, S.ImportFrom, S.With, S.Delete) + (
@@ -118,6 +120,8 @@ def take(fdef):
         elif cls is S.Assign:
             if n.value.__class__ is S.Call:
                 c.bound_to_calls.update(t.id for t in n.targets if t.__class__ is S.Name)
+            elif n.value.__class__ in (S.IfExp, S.Subscript):
+                c.chosen.update(t.id for t in n.targets if t.__class__ is S.Name)
             if any(t.__class__ in (S.Tuple, S.List) and any(
                     e.__class__ is S.Starred for e in t.elts) for t in n.targets):
                 c.unpacked = True

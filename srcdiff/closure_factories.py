@@ -28,14 +28,19 @@ A factory fits where its body ends with `def g(...): ...; return g` (or `return 
 global or nonlocal, g's defaults are literals, g reads neither its own name nor the
 factory's, and the factory is bound once in the function, read only as the call
 `name = factory(...)`, and each such name is bound once and read only as `name(...)`.
-A closure called where it is made, `make(k)(x)`, is `scale(make(k), x)` where the closure
-reads one of the factory's names (the factory's call is still evaluated first).
+A closure called where it is made, `make(k)(x)`, is `scale(make(k), x)` (the factory's call
+is still evaluated first); where the closure reads two of the factory's names or more (or
+none), the factory gives back their tuple, which the closure's function takes as one
+parameter, `make_values`, and unpacks first (`a, b = make_values`), and a name holding a
+closure passes the tuple of what it holds (`g((s_a, s_b), x)`).
 
 A factory defined at module level in the function's own file (`def make_scaler(c): def
 s(v): return c * v; return s`, called in f as `s = make_scaler(x[0]); s(x)`) is copied in as
 a nested factory first, where it fits as one would, is a plain function without closure,
 decorators or defaults other than literals, and reads no name the function binds (its copy
-reads the module's names where the module's function does: through the same globals).
+reads the module's names where the module's function does: through the same globals); one
+that fits but reads a name the function binds too is refused at the call, naming the name
+(its copy would read the function's).
 
 Any other use is left as written (where a closure is called through a name, lower_calls.py
 refuses it, located).
@@ -72,7 +77,7 @@ def _fits(fdef, factory):
     """Whether the nested def `factory` is a factory whose every use fits."""
     made = _made(factory)
     sites = _sites(fdef, factory) if made is not None else None
-    return sites is not None and (not sites.get(None) or len(_read(factory, made)) == 1)
+    return sites is not None
 
 
 def _module_factories(fdef, source, resolver):
@@ -110,13 +115,34 @@ def _module_factories(fdef, source, resolver):
                not isinstance(m.ctx, S.Load)} | {
             m.name for m in S.walk(node) if isinstance(m, (S.FunctionDef, S.ClassDef))}
         free = {m.id for m in S.walk(node) if isinstance(m, S.Name) and m.id not in own}
-        if free & bound:
-            continue
         trial = S.clone(fdef)
         trial.body = [node] + trial.body
-        if _fits(trial, trial.body[0]):
-            copies.append(node)
+        if not _fits(trial, trial.body[0]):
+            continue
+        if free & bound:   # (its copy would read f's name, not the module's)
+            raise _clash(fdef, node, fn, sorted(free & bound)[0], source)
+        copies.append(node)
     return copies
+
+
+def _clash(fdef, node, fn, name, source):
+    """The located refusal of a factory of the module that would fit but reads `name`, a
+    name of its module, which the function binds too: copied in, it would read the
+    function's."""
+    import os
+    read = next(m for m in S.walk(node) if isinstance(m, S.Name) and m.id == name)
+    bound = next(m for m in S.walk(fdef) if isinstance(m, S.Name) and m.id == name and
+                 not isinstance(m.ctx, S.Load))
+    call = next(m for m in S.walk(fdef) if isinstance(m, S.Call) and
+                isinstance(m.func, S.Name) and m.func.id == node.name)
+    file = os.path.basename(fn.__code__.co_filename)
+    return source.error(call, f"the closure {node.name} makes reads {name!r} of its module "
+                        f"({file}:{read.lineno}), and {fdef.name} binds {name!r} too "
+                        f"(line {bound.lineno}): srcdiff differentiates the closure as a "
+                        f"copy of {node.name} inside {fdef.name}, where {name!r} would be "
+                        f"{fdef.name}'s, not the module's",
+                        hint=f"give {fdef.name}'s {name} another name ({name}_here), so "
+                        f"that {name} in the copy means the module's {name}")
 
 
 def _made(factory):
@@ -261,7 +287,10 @@ def _rewrite_one(fdef, factory, made, sites, taken, source):
     new_return = S.place_unplaced(S.Return(value=value), ret)
     cut = 1 if isinstance(made, S.Lambda) else 2
     factory.body = factory.body[:-cut] + [new_return]
-    lifted = _lifted(made, name, read)
+    packed = None   # make(k)(x) where the closure reads other than one name: one tuple
+    if sites.get(None) and len(read) != 1:
+        packed = S.fresh_name(f"{factory.name}_values", taken)
+    lifted = _lifted(made, name, read, packed)
     block = _block_holding(fdef, factory)
     block.insert(next(k for k, s in enumerate(block) if s is factory) + 1, lifted)
     for call in sites.pop(None, ()):   # make(k)(x): the closure's function(make(k), x)
@@ -282,7 +311,10 @@ def _rewrite_one(fdef, factory, made, sites, taken, source):
         for call in calls:
             func = call.func
             call.func = S.place_unplaced(S.load(name), func)
-            call.args = [S.place_unplaced(S.load(c), func) for c in carried] + call.args
+            given = [S.place_unplaced(S.load(c), func) for c in carried]
+            if packed is not None:
+                given = [S.place_unplaced(S.Tuple(elts=given, ctx=S.Load()), func)]
+            call.args = given + call.args
 
 
 def _params(fn):
@@ -302,10 +334,12 @@ def _outside(fdef, factory, name):
             yield n
 
 
-def _lifted(made, name, read):
-    """The closure `made` as a def named `name` taking `read` before its own parameters."""
+def _lifted(made, name, read, packed=None):
+    """The closure `made` as a def named `name` taking `read` before its own parameters (or,
+    `packed` a name, taking one tuple of them by that name, unpacked first)."""
     args = S.clone(made.args)
-    first = [S.name(r, S.Param()) for r in read]
+    first = [S.name(r, S.Param()) for r in read] if packed is None else [
+        S.name(packed, S.Param())]
     if args.posonlyargs:
         args.posonlyargs = first + args.posonlyargs
     else:
@@ -314,6 +348,10 @@ def _lifted(made, name, read):
         body = [S.place_unplaced(S.Return(value=S.clone(made.body)), made.body)]
     else:
         body = [S.clone(s) for s in made.body]
+    if packed is not None and read:   # a, b = make_values
+        target = S.Tuple(elts=[S.store(r) for r in read], ctx=S.Store())
+        body = [S.place_unplaced(S.Assign(targets=[target], value=S.load(packed),
+                                          type_comment=None), body[0])] + body
     new = S.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
                         type_comment=None, type_params=[])
     return S.place_unplaced(new, made)

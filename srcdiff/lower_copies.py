@@ -266,12 +266,22 @@ class CopyInsertion(ItemSharing):
                 continue   # a literal: a number, rebound
             reason = (f"{name} updates its argument {param!r} in place: for an array that "
                       "changes the caller's array too, which srcdiff cannot follow")
+            hint_text = (f"make {name} return the new value ({param} = {param} "
+                         f"{_OP_TEXT.get(op, 'op')} ...; return {param}), and assign it where "
+                         f"it is called ({called})")
+            if param in getattr(fdef, S.NONLOCAL_TAKEN, ()):   # (nonlocal_writes passes it)
+                reason = (f"{name} updates {param!r}, a variable of the function around it "
+                          "declared nonlocal, in place: for an array another name of that "
+                          "function may hold too, which would change with it; srcdiff cannot "
+                          "follow that")
+                hint_text = (f"bind {param} to a new array where it is bound ({param} = "
+                             f"numpy.zeros(...), or {param} = v.copy() of the value v it is "
+                             f"given), or write {param} = {param} {_OP_TEXT.get(op, 'op')} ... "
+                             f"in {name}")
             self.bindings["check_argument_update"] = runtime.check_argument_update
             guard = S.Expr(value=S.Call(func=S.load("check_argument_update"), args=[
                 S.load(arg.id), S.const(_INPLACE_ANY.get(op, "__iadd__")), S.const(reason),
-                S.const(f"make {name} return the new value ({param} = {param} "
-                        f"{_OP_TEXT.get(op, 'op')} ...; return {param}), and assign it where it "
-                        f"is called ({called})"), S.const(source.filename),
+                S.const(hint_text), S.const(source.filename),
                 S.const(where.lineno), S.const(where.col_offset)], keywords=[]))
             out.append(self.info(guard, Kind.EFFECT, func=runtime.check_argument_update))
             if not writes and len({p for p, _, _ in updates}) == 1:   # (an array: handed

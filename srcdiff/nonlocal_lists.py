@@ -18,9 +18,9 @@ list(e)`) that declares a name nonlocal, or is bound once, no generator, and onl
 the whole value of a statement outside try blocks (as nonlocal_writes follows a function
 rebinding a name: one passed as a value is left as written), grows the one list the name holds; rebinding the name to a new list with the item
 added is the same wherever nothing else holds that list: hist is bound once in the function,
-to a list display or comprehension (a new list) before g's def, is not its parameter, and every other use
-of it, in the function and in the nested functions growing it (no other reads it), reads
-the list without keeping it: an item (`hist[-1]`), an operand (`hist + [v]`),
+to a list display or comprehension, or `list()` or `list(e)` of the builtin (a new list)
+before g's def, is not its parameter, and every other use of it, in the function and in
+the nested functions growing it (no other reads it), reads the list without keeping it: an item (`hist[-1]`), an operand (`hist + [v]`),
 its length or sum (len, sum, min, max, list, tuple, sorted, and NumPy's array, stack,
 concatenate, sum, mean, ...), a comprehension over it, a `for` over it whose body calls no
 nested function, `return hist` of the function differentiated, or the statements
@@ -30,7 +30,6 @@ is left as written (the reverse mode refuses its append, located, as before).
 """
 from . import syntax as S
 
-_SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
 _GROW = ("append", "extend")
 _READERS = (len, sum, min, max, list, tuple, sorted)   # the builtins, as the names resolve
 _NUMPY_READERS = {"array", "asarray", "stack", "vstack", "hstack", "concatenate", "sum",
@@ -46,13 +45,13 @@ def grown_lists(outer, top, follows, lookup=lambda name: None):
     whole_call(stmt)), passed in (that module calls this one). lookup(name): what a name
     outer does not bind means (a reading call is known by the function it names: `sum` or
     `np.stack` bound to another function may keep the list)."""
-    defs = [n for n in _own(outer) if isinstance(n, S.FunctionDef)]
+    defs = [n for n in S.scope_nodes(outer) if isinstance(n, S.FunctionDef)]
     grown = {}
     for g in defs:
         if not _declared(g) and not _called_as_statements(outer, g, follows):
             continue   # (left as written: see the docstring)
         bound = _bound_in(g)
-        for stmt in _own(g):
+        for stmt in S.scope_nodes(g):
             name = _grows(stmt)
             if name is not None and name not in bound:
                 grown.setdefault(name, []).append(g)
@@ -60,6 +59,11 @@ def grown_lists(outer, top, follows, lookup=lambda name: None):
     for name, growers in grown.items():
         if not _fits(outer, name, growers, top, follows[0], lookup):
             continue
+        for stmt in outer.body:   # hist = list(): hist = [] (the same new, empty list)
+            if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name) and \
+                    stmt.targets[0].id == name and _made_by_list(stmt.value, lookup) and \
+                    not stmt.value.args:
+                stmt.value = S.place_unplaced(S.List(elts=[], ctx=S.Load()), stmt.value)
         for g in dict.fromkeys(growers):
             g.body = _rebinding(g.body, name)
             if name not in _declared(g):
@@ -72,7 +76,7 @@ def grown_lists(outer, top, follows, lookup=lambda name: None):
 def needed(fdef):
     """Whether a nested function of `fdef` grows a list it does not bind itself."""
     return any(isinstance(g, S.FunctionDef) and g is not fdef and any(
-        _grows(n) not in (None,) and _grows(n) not in _bound_in(g) for n in _own(g))
+        _grows(n) not in (None,) and _grows(n) not in _bound_in(g) for n in S.scope_nodes(g))
         for g in S.walk(fdef))
 
 
@@ -81,7 +85,7 @@ def _called_as_statements(outer, g, follows):
     is the whole value of a statement (`g(v)`, `r = g(v)`, `return g(v)`) of outer or of g
     itself, outside try blocks: as nonlocal_writes follows a function rebinding a name."""
     _, _statements, _whole_call = follows
-    if any(isinstance(n, (S.Yield, S.YieldFrom)) for n in _own(g)):
+    if any(isinstance(n, (S.Yield, S.YieldFrom)) for n in S.scope_nodes(g)):
         return False
     if sum(1 for n in S.walk(outer) if (isinstance(n, S.FunctionDef) and n.name == g.name)
            or (isinstance(n, S.Name) and n.id == g.name and
@@ -96,16 +100,6 @@ def _called_as_statements(outer, g, follows):
                 allowed.add(id(call.func))
     return all(id(n) in allowed for n in S.walk(outer)
                if isinstance(n, S.Name) and n.id == g.name and isinstance(n.ctx, S.Load))
-
-
-def _own(fn):
-    """The nodes of `fn`'s own scope (those of functions, lambdas and classes in it not)."""
-    todo = list(S.iter_child_nodes(fn))
-    while todo:
-        n = todo.pop()
-        yield n
-        if not isinstance(n, _SCOPES):
-            todo.extend(S.iter_child_nodes(n))
 
 
 def _grows(stmt):
@@ -125,7 +119,7 @@ def _bound_in(fn):
     a = fn.args
     out = {getattr(p, "id", getattr(p, "arg", None)) for p in
            a.posonlyargs + a.args + a.kwonlyargs + [p for p in (a.vararg, a.kwarg) if p]}
-    for n in _own(fn):
+    for n in S.scope_nodes(fn):
         if isinstance(n, S.Name) and not isinstance(n.ctx, S.Load):
             out.add(n.id)
         elif isinstance(n, (S.FunctionDef, S.ClassDef)):
@@ -134,7 +128,8 @@ def _bound_in(fn):
 
 
 def _declared(fn):
-    return [name for n in _own(fn) if isinstance(n, (S.Nonlocal, S.Global)) for name in n.names]
+    return [name for n in S.scope_nodes(fn) if isinstance(n, (S.Nonlocal, S.Global))
+            for name in n.names]
 
 
 def _fits(outer, name, growers, top, bound_before, lookup):
@@ -149,16 +144,16 @@ def _fits(outer, name, growers, top, bound_before, lookup):
               a.posonlyargs + a.args + a.kwonlyargs + [p for p in (a.vararg, a.kwarg) if p]}
     if name in params:
         return False
-    defs = [n for n in _own(outer) if isinstance(n, S.FunctionDef)]
+    defs = [n for n in S.scope_nodes(outer) if isinstance(n, S.FunctionDef)]
     if not all(bound_before(outer, name, g) for g in growers):
         return False   # (its value may not exist when g is called)
     scopes = [outer] + list(dict.fromkeys(growers))
     parents = {}
     for fn in scopes:
-        for n in _own(fn):
+        for n in S.scope_nodes(fn):
             for child in S.iter_child_nodes(n):
                 parents[id(child)] = n
-    owned = {id(n) for fn in scopes for n in _own(fn)}
+    owned = {id(n) for fn in scopes for n in S.scope_nodes(fn)}
     stores = 0
     for n in S.walk(outer):
         if not (isinstance(n, S.Name) and n.id == name):
@@ -172,14 +167,23 @@ def _fits(outer, name, growers, top, bound_before, lookup):
             continue
         stores += 1
         if not (isinstance(n.ctx, S.Store) and isinstance(parent, S.Assign) and
-                parent.targets == [n] and isinstance(parent.value, (S.List, S.ListComp))
+                parent.targets == [n] and (isinstance(parent.value, (S.List, S.ListComp))
+                                           or _made_by_list(parent.value, lookup))
                 and any(parent is s for s in outer.body)):
             return False
     for g in growers:   # one declaring it nonlocal binds it too: a store not seen above
         if name in _declared(g) and any(isinstance(n, S.Name) and n.id == name and not
-                                        isinstance(n.ctx, S.Load) for n in _own(g)):
+                                        isinstance(n.ctx, S.Load) for n in S.scope_nodes(g)):
             return False
     return stores == 1
+
+
+def _made_by_list(value, lookup):
+    """Whether `value` is `list()` or `list(e)`, the builtin's call: a new list (outer binds
+    no name `list`: _fits)."""
+    return isinstance(value, S.Call) and isinstance(value.func, S.Name) and \
+        value.func.id == "list" and lookup("list") is list and len(value.args) <= 1 and \
+        not value.keywords and not any(isinstance(a, S.Starred) for a in value.args)
 
 
 def _reads_only(n, parent, parents, outer, top, defs, lookup):
@@ -201,7 +205,7 @@ def _reads_only(n, parent, parents, outer, top, defs, lookup):
                        m.func.id in names for s in parent.body + parent.orelse
                        for m in S.walk(s))
     if isinstance(parent, S.Return) and top:
-        return any(parent is m for m in _own(outer))
+        return any(parent is m for m in S.scope_nodes(outer))
     if isinstance(parent, S.Call) and n in parent.args and not parent.keywords:
         import numpy
         func = parent.func

@@ -131,7 +131,7 @@ class _Scope:
         grown_lists(outer, outer is self.root, (_bound_before, _statements, _whole_call),
                     self.lookup)
         from .nonlocal_updates import rebound_updates   # acc += e in g: acc = acc + e
-        rebound_updates(outer, outer is self.root)
+        rebound_updates(outer, outer is self.root, self.lookup)
         defs = [n for n in S.own_nodes(outer) if isinstance(n, S.FunctionDef)]
         writers = {}
         for g in defs:
@@ -356,6 +356,7 @@ def _give_back(g, names):
     """g without its nonlocal statements, taking `names` first and returning them after its
     result."""
     params = [S.name(n, S.Param()) for n in names]
+    setattr(g, S.NONLOCAL_TAKEN, tuple(names))   # (refusals: not g's arguments to the user)
     if g.args.posonlyargs:
         g.args.posonlyargs = params + g.args.posonlyargs
     else:

@@ -32,6 +32,7 @@ class CallAdjoints:
         if not (isinstance(stmt, S.Assign) and self._is_user_call(stmt)):
             return None
         if stmt.targets[0].id not in self.active:
+            self._refuse_free_list_growth(stmt)
             return None
         key = id(stmt)
         if key not in self._calls:
@@ -60,6 +61,37 @@ class CallAdjoints:
                 pairs = [(p, a) for p, a in zip(params, args) if p in wrt]
                 self._calls[key] = (fwd, bwd, pairs)
         return self._calls[key]
+
+    def _refuse_free_list_growth(self, stmt):
+        """A nested function growing a list of the function around it, called where its
+        result carries no derivative (`map(add, xs)`, `[add(v) for v in xs]`: add returns
+        None): no derivative of it is made, so what it adds to the list would carry none.
+        Refused, at the call, where a value being differentiated is passed (a direct call as
+        a statement is rewritten by nonlocal_lists.py; one whose result is differentiated
+        is refused at the append by reverse_callee.py)."""
+        import inspect
+        fn = stmt.sd.func
+        free = set(getattr(fn, "free", ()))
+        source = getattr(fn, "source", None)
+        if not free or source is None:
+            return
+        params = getattr(fn, "lifted_params", None) or list(
+            inspect.signature(fn, follow_wrapped=False).parameters)
+        if not active_params(stmt, params, self.active):
+            return
+        for n in S.own_nodes(source.node):
+            if isinstance(n, S.Call) and isinstance(n.func, S.Attribute) and \
+                    n.func.attr in ("append", "extend", "insert") and \
+                    isinstance(n.func.value, S.Name) and n.func.value.id in free:
+                lst, name = n.func.value.id, fn.__name__
+                raise self.src.error(
+                    stmt.sd.line, f"{fn.__qualname__} adds to {lst!r}, a list of the "
+                    f"function around it (line {n.lineno}), where its result carries no "
+                    "derivative (a call through map, or in a comprehension): srcdiff makes no "
+                    f"derivative of {name} there, so what it adds to {lst} would carry none",
+                    hint=f"call {name}(v) as a statement of its own (for v in xs: {name}(v)), "
+                    f"which srcdiff follows, or return the value from {name} and build the "
+                    f"list of the results ({lst} = [g(v) for v in xs])")
 
     def adjoint_call(self, stmt, name, state, out, d_out_name):
         func = stmt.sd.func

@@ -14,6 +14,9 @@ none of them):
   nested function taking them (closure_factories.py);
 * the function's own imports, with-blocks of contexts that change no value (np.errstate,
   warnings.catch_warnings), match on literal patterns (plain_blocks.py);
+* a function chosen where the code runs and called (`act = np.tanh if c else np.sin`,
+  `act = acts[name]`), as the choice of a position and a conditional expression over the
+  candidates' calls (function_choices.py);
 * `if isinstance(p, C)` where the call tells p's class, or that p holds a number or an
   array, and `if p is None` where the call passed None for p, as the branch taken
   (class_tests.py);
@@ -87,6 +90,10 @@ def counted_rewrite(source, resolver, containers, known_types):
         fdef, resolver = plain_blocks.rewrite(source, fdef, resolver)
         counted = census.take(fdef)
     lookup = (lambda name: resolver.lookup(name, None))
+    if not counted.chosen.isdisjoint(counted.called):   # act = np.tanh if c else np.sin
+        from . import function_choices
+        fdef = function_choices.rewrite(fdef, lookup)
+        counted = census.take(fdef)
     if known_types and ("isinstance" in counted.called or any(   # isinstance(o, C), p is
             k.endswith(NONE_PASSED) for k in known_types)):          # None: answered here
         from . import class_tests

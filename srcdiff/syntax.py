@@ -18,7 +18,7 @@ import gast  # after the star import, which binds gast's own submodule of that n
 from .names import _PRIVATE, SLICE  # noqa: E402
 from .syntax_trees import _to_gast, ast_to_gast, to_python_ast  # noqa: E402,F401
 from .syntax_walks import (_WALKED_FIELDS, _walked_fields, map_own_statements,  # noqa: E402,F401
-                           nodes, own_nodes, walk, walk_names)
+                           nodes, own_nodes, scope_nodes, walk, walk_names)
 
 __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
     "parse_module", "parse_function", "parse_python", "to_python_ast", "ast_to_gast", "name", "load", "store",
@@ -99,8 +99,13 @@ FULL_PRODUCT = "sd_full_product"
 # lowering checks in the run that the array's slices are views (checks.view_guard).
 VIEWS_OF = "sd_views_of"
 
+# Set on a nested def nonlocal_writes.py rewrote to take the names it declared nonlocal as
+# its first parameters: those names, so that a refusal of one calls it what the user wrote
+# (a variable of the enclosing function, not an argument).
+NONLOCAL_TAKEN = "sd_nonlocal_taken"
+
 _CLONE_EXTRAS = ("lineno", "col_offset", "end_lineno", "end_col_offset", "sd",
-                 METHOD_FORM, KEYWORD_ONLY, FULL_PRODUCT, VARIADIC, VIEWS_OF)
+                 METHOD_FORM, KEYWORD_ONLY, FULL_PRODUCT, VARIADIC, VIEWS_OF, NONLOCAL_TAKEN)
 
 
 def place_unplaced(new, old):

@@ -1,6 +1,6 @@
 """The walks over a tree's nodes (a leaf, part of syntax.py: called by every stage through
 `syntax.walk`, `syntax.nodes`, `syntax.walk_names`, `syntax.own_nodes` and
-`syntax.map_own_statements`). Takes a gast node
+`syntax.scope_nodes` and `syntax.map_own_statements`). Takes a gast node
 (or, for own_nodes, a def of either ast); gives back its nodes breadth first, as ast.walk
 would, without the expression contexts and the fields that never hold a node.
 
@@ -41,6 +41,19 @@ def own_nodes(fdef):
     """The nodes of a function's body, not those of functions, lambdas or classes defined
     inside it (their own nodes). Works on gast and on Python's ast trees alike."""
     todo = list(fdef.body)
+    while todo:
+        n = todo.pop()
+        yield n
+        if type(n).__name__ not in ("FunctionDef", "AsyncFunctionDef", "Lambda", "ClassDef"):
+            todo.extend(gast.iter_child_nodes(n))
+
+
+def scope_nodes(fn):
+    """The nodes under `fn` (a def, lambda or class) of its own scope: its arguments (their
+    Param names, defaults and annotations), decorators and body, not the nodes of functions,
+    lambdas or classes defined inside it. Unlike own_nodes, a parameter's Name is among
+    them, so a walk for the names `fn` binds sees its parameters too."""
+    todo = list(gast.iter_child_nodes(fn))
     while todo:
         n = todo.pop()
         yield n

@@ -103,8 +103,12 @@ def nested_callback_read_back(x):
     return losses[-1] * np.sum(x)
 
 
+def _started():
+    return []
+
+
 def nested_callback_into_a_local(x):
-    seen = list()   # (not a display: srcdiff cannot tell no other name holds it)
+    seen = _started()   # (a helper's list: srcdiff cannot tell no other name holds it)
 
     def note(v):
         seen.append(v)
@@ -121,11 +125,21 @@ def nested_callback_into_a_new_list(x):
     return seen[-1] * np.sum(x)
 
 
-def test_a_nested_callback_appending_to_a_new_list_read_back_differentiates():
+def nested_callback_into_a_list_call(x):
+    seen = list()   # (the builtin's new list, as a display)
+
+    def note(v):
+        seen.append(v)
+    note(np.sum(x * 2))
+    return seen[-1] * np.sum(x)
+
+
+@pytest.mark.parametrize("f", [nested_callback_into_a_new_list, nested_callback_into_a_list_call])
+def test_a_nested_callback_appending_to_a_new_list_read_back_differentiates(f):
     # (refused above before: the append now rebinds seen, declared nonlocal in note,
     # nonlocal_lists.py, so its derivative reaches the read)
     from gradcheck import check
-    check(nested_callback_into_a_new_list, X.copy(), wrt=0, order=2)
+    check(f, X.copy(), wrt=0, order=2)
 
 
 def _keeper(v):

@@ -236,12 +236,71 @@ def test_a_module_factory_is_copied_in_and_rewritten():
     assert "s_c = make_scaler_here(x[0])" in text
 
 
-def test_a_module_factory_reading_a_name_the_function_binds_is_left_as_written():
-    # (its copy would read the function's OFFSET, not the module's)
+def reads_it_called_at_once(x):
+    OFFSET = x[2]
+    return np.sum(make_shifted_here(x[0])(x)) * OFFSET
+
+
+@pytest.mark.parametrize("f, line", [
+    (reads_a_global_the_function_binds, "s = make_shifted_here(x[0])"),
+    (reads_it_called_at_once, "return np.sum(make_shifted_here(x[0])(x)) * OFFSET")])
+def test_a_module_factory_reading_a_name_the_function_binds_is_refused_naming_it(f, line):
+    """(its copy would read the function's OFFSET, not the module's: it was refused with
+    "cannot tell which function 's' holds"; now at the factory's call, naming OFFSET, the
+    line of the factory reading it and of the function binding it, and what to write)"""
     from srcdiff.resolver import Resolver
-    source = frontend.get_source(reads_a_global_the_function_binds)
-    assert closure_factories.rewrite(source.node, source, Resolver(
-        reads_a_global_the_function_binds)) is source.node
+    source = frontend.get_source(f)
+    with pytest.raises(srcdiff.UnsupportedCodeError):
+        closure_factories.rewrite(source.node, source, Resolver(f))
     with pytest.raises(srcdiff.UnsupportedCodeError) as info:
-        srcdiff.grad(reads_a_global_the_function_binds)(np.array([0.3, -0.7, 0.9]))
-    assert "return np.sum(s(x)) * OFFSET" in info.value.line, str(info.value)
+        srcdiff.grad(f)(np.array([0.3, -0.7, 0.9]))
+    err = info.value
+    read = make_shifted_here.__code__.co_firstlineno + 2
+    bound = f.__code__.co_firstlineno + 1
+    assert err.line.strip() == line, str(err)
+    assert "'OFFSET'" in str(err) and f"test_closure_factories.py:{read}" in str(err), str(err)
+    assert f"line {bound}" in str(err) and "another name" in str(err), str(err)
+
+
+# === a closure called where it is made, reading two of the factory's names or none =========
+def make_affine_two(a, b):
+    def g(z):
+        return a * z + b
+    return g
+
+
+def two_names_called_at_once(x):
+    return np.sum(make_affine_two(2.0, x[0])(x) * x)
+
+
+def two_names_at_once_and_held(x):
+    def make(a, b):
+        c = a * b
+        return lambda z: np.sin(c * z) + a
+    s = make(x[1], 0.5)
+    return np.sum(make(x[0], x[2])(x) * s(x))
+
+
+def none_read_called_at_once(x):
+    def make(k):
+        def g(z):
+            return np.tanh(z) * z
+        return g
+    return np.sum(make(x[0])(x))
+
+
+@pytest.mark.parametrize("f", [two_names_called_at_once, two_names_at_once_and_held,
+                               none_read_called_at_once])
+def test_a_closure_reading_other_than_one_name_called_at_once_to_second_order(f):
+    """(make(k, x[0])(x) was refused, "can only call functions by name": only a closure
+    reading one of the factory's names was called where it was made)"""
+    check(f, np.array([0.3, -0.7, 0.9]), wrt=0, order=2)
+
+
+def test_the_closure_takes_the_tuple_its_factory_gives_back():
+    source = frontend.get_source(two_names_at_once_and_held)
+    text = S.spell(closure_factories.rewrite(source.node, source))
+    assert "return a, c" in text or "return (a, c)" in text, text
+    assert "a, c = make_values" in text or "(a, c) = make_values" in text, text
+    assert "s_a, s_c = make(x[1], 0.5)" in text or "(s_a, s_c) = make(x[1], 0.5)" in text, text
+    assert "lambda" not in text and "make(x[0], x[2]), x)" in text, text

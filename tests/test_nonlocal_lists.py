@@ -194,3 +194,76 @@ def test_a_reading_call_is_known_by_the_function_its_name_means():
         other = {"len": _keeping, "np": S}[name]
         assert _grown(S.clone(fdef), lambda n: other if n == name else _lookup(n)) == []
     assert _grown(S.clone(fdef), lambda n: None) == []
+
+
+def grows_its_own_parameter(x):
+    hist = []
+
+    def rec(hist, v):
+        hist.append(v * v)
+    rec(hist, x[0])
+    return sum(hist)
+
+
+def test_a_parameter_of_the_nested_def_shadowing_the_list_is_its_own():
+    """rec's `hist` is its parameter (syntax.scope_nodes walks the def's arguments too): the
+    list it grows is whatever it is passed, not the function's, so the def is left."""
+    fdef = S.clone(frontend.get_source(grows_its_own_parameter).node)
+    rec = next(n for n in S.walk(fdef) if isinstance(n, S.FunctionDef) and n.name == "rec")
+    assert {"hist", "v"} <= nonlocal_lists._bound_in(rec)
+    assert _grown(fdef) == []
+
+
+def made_by_list(x):
+    hist = list()
+    seen = list(x[:1])
+
+    def step(s):
+        hist.append(s * s)
+        seen.append(np.sin(s) * seen[-1])
+    for i in range(3):
+        step(x[i])
+    return sum(hist) + np.sum(np.array(seen))
+
+
+def test_a_list_made_by_the_builtin_list_grown_by_a_nested_function_to_second_order():
+    """(hist = list() was left as written: refused, "step is called for its effects ...")"""
+    check(made_by_list, X.copy(), wrt=0, order=2)
+    fdef = S.clone(frontend.get_source(made_by_list).node)
+    assert sorted(_grown(fdef)) == ["hist", "seen"]
+
+
+def list_meaning_something_else(x):
+    hist = list()
+
+    def step(s):
+        hist.append(s * s)
+    for i in range(3):
+        step(x[i])
+    return len(hist)
+
+
+def test_a_list_call_not_of_the_builtin_is_left():
+    fdef = S.clone(frontend.get_source(list_meaning_something_else).node)
+    assert _grown(fdef, lambda n: _keeping if n == "list" else _lookup(n)) == []
+    assert _grown(S.clone(fdef)) == ["hist"]
+
+
+def called_in_a_comprehension(x):
+    out = []
+
+    def add(v):
+        out.append(np.sin(v) * x[0])
+    [add(v) for v in x]
+    return np.sum(np.array(out))
+
+
+@pytest.mark.parametrize("f", [passed_as_a_value, called_in_a_comprehension])
+def test_a_list_grown_through_a_call_whose_result_is_not_differentiated_is_refused(f):
+    """(map(add, x) and [add(v) for v in x] gave a gradient of zeros: the call's result is
+    None, so the reverse pass made no derivative of add, and what it appended to out carried
+    none; the forward mode follows the appends and stays checked)"""
+    err = refusal(f, (X.copy(),), "grad")
+    text = str(err)
+    assert "out" in text and "add" in text and "as a statement" in text, text
+    check(f, X.copy(), wrt=0, order=1, modes=("fwd",))

@@ -131,3 +131,20 @@ def test_map_own_statements_reaches_every_block_of_its_own_scope_only():
     text = ast.unparse(S.to_python_ast(fdef))
     assert [f"a = {k}" in text for k in range(1, 7)] == [True] * 6, text
     assert "a += 7" in text
+
+
+def test_scope_nodes_meets_the_parameters_and_not_an_inner_scope():
+    g = S.parse('''
+def g(v, w=1.0, *rest, k, **kw):
+    acc.append(v * w)
+    def inner(q):
+        hidden = q
+    seen = lambda z: z + lost
+    return k
+''').body[0]
+    names = {n.id for n in S.scope_nodes(g) if isinstance(n, gast.Name)}
+    assert {"v", "w", "rest", "k", "kw", "acc", "seen"} <= names   # parameters, own body
+    assert not names & {"q", "hidden", "z", "lost"}   # inner def's and lambda's
+    assert S.scope_nodes is syntax_walks.scope_nodes
+    own = {n.id for n in S.own_nodes(g) if isinstance(n, gast.Name)}
+    assert "rest" not in own and "kw" not in own   # own_nodes: the body only
