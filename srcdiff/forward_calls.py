@@ -163,9 +163,12 @@ _CONTAINER_RESULTS = sequences.CONTAINER_HELPERS | {
                       # srcdiff.compose_runtime: the tangent of a call of a derivative srcdiff
                       # made, which may return a tuple (value_and_grad, jvp)
                       "tangent_part", "tangent_of", "with_column",
-                      # srcdiff.runtime_scipy_linalg and runtime_scipy
-                      # (templates/scipy_linalg_spectral.py): a pair, or one array
-                      "eigh_tridiagonal_tangent", "expm_frechet_pair",
+                      # srcdiff.runtime_scipy_linalg, runtime_linalg and runtime_scipy
+                      # (templates/scipy_linalg_*.py, linalg.py): a pair, or one array
+                      "eigh_tangent", "eigh_tangent_moved", "eigh_tangent_of",
+                      "eigh_tangent_of_moved", "hessenberg_tangent_of",
+                      "hessenberg_tangent_of_moved", "schur_tangent", "schur_tangent_moved",
+                      "expm_frechet_pair",
                       # second-order terms of `a * b` (templates/compose_rules.py)
                       "sequence_mul_tangent_moved", "sequence_mul_grad_moved"}
 

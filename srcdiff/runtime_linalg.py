@@ -174,6 +174,19 @@ def eigh_tangent(t, w, v, uplo):
     return numpy.diagonal(m, 0, -2, -1), numpy.matmul(v, eig_gaps(w) * m)
 
 
+def eigh_tangent_moved(t, w, v, uplo, dw, dv):
+    """The tangent of eigh_tangent(t, w, v, uplo) as w moves along dw and v along dv (t held):
+    with m = v^T H v, dm = dv^T H v + v^T H dv, F = eig_gaps(w): (diag dm, dv (F m) +
+    v (dF m + F dm))."""
+    h = hermitian_from(t, uplo)
+    m = numpy.matmul(matrix_t(v), numpy.matmul(h, v))
+    dm = numpy.matmul(matrix_t(dv), numpy.matmul(h, v)) + numpy.matmul(
+        matrix_t(v), numpy.matmul(h, dv))
+    f = eig_gaps(w)
+    return numpy.diagonal(dm, 0, -2, -1), numpy.matmul(dv, f * m) + numpy.matmul(
+        v, eig_gaps_tangent(dw, w) * m + f * dm)
+
+
 def cholesky_tangent(t, y, upper):
     """dL (dU = dL^T if upper) of numpy.linalg.cholesky along t: L Phi(L^-1 dS L^-T)."""
     low = cholesky_lower(y, upper)

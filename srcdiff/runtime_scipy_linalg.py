@@ -15,7 +15,7 @@ import numpy
 
 from .runtime_checks import refuse
 from .runtime_linalg_more import check_lu, check_polar
-from .runtime_linalg import eigh_tangent
+from .runtime_linalg import eigh_tangent, eigh_tangent_moved
 
 _STRUCTURES = {"sym": "sym", "symmetric": "sym", "her": "sym", "hermitian": "sym",
                "pos": "sym", "positive definite": "sym", "upper triangular": "upper",
@@ -112,6 +112,14 @@ def eigh_tangent_of(t, a, y, lower, eigvals_only):
     return out[0] if eigvals_only else out
 
 
+def eigh_tangent_of_moved(t, a, y, lower, eigvals_only, factors):
+    """The tangent of eigh_tangent_of(t, a, y, lower, eigvals_only) (t held) as its factors
+    [w, v] move along `factors` (eigh_factors' tangent)."""
+    w, v = eigh_factors(y, a, lower, eigvals_only)
+    out = eigh_tangent_moved(t, w, v, "L" if lower else "U", factors[0], factors[1])
+    return out[0] if eigvals_only else out
+
+
 def check_eigh(b, subset_by_index, subset_by_value, where):
     """scipy.linalg.eigh and eigvalsh: the standard problem (b=None), every eigenvalue."""
     if b is not None:
@@ -179,12 +187,6 @@ def off_diagonal_adjoint(g):
     """The adjoint of off_diagonal: the gradient with respect to e from that with respect to
     the matrix (each e[k] stands for two entries)."""
     return numpy.diagonal(g, 1) + numpy.diagonal(g, -1)
-
-
-def eigh_tridiagonal_tangent(t, a, y, eigvals_only):
-    """scipy.linalg.eigh_tridiagonal's result's tangent along t, the tangent of its symmetric
-    matrix a (the eigenvalues' alone for eigvals_only=True): eigh's, as a is symmetric."""
-    return eigh_tangent_of(t, a, y, True, eigvals_only)
 
 
 def check_tridiagonal_select(select, where):
@@ -272,6 +274,29 @@ def hessenberg_tangent_of(t, a, y, calc_q):
     return [dh, dq] if calc_q else dh
 
 
+def hessenberg_tangent_moved(t, h, q, dh, dq):
+    """The tangent of hessenberg_tangent(t, h, q) (t held) as h moves along dh and q along dq,
+    h upper Hessenberg and dh too (every h and tangent of h hessenberg's rules give):
+    omega(c, h) makes c + h omega - omega h upper Hessenberg, so its tangent makes
+    dc + dh omega - omega dh + h domega - domega h so, domega = omega(dc + dh omega -
+    omega dh, h)."""
+    c = numpy.matmul(numpy.swapaxes(q, -1, -2), numpy.matmul(t, q))
+    dc = numpy.matmul(numpy.swapaxes(dq, -1, -2), numpy.matmul(t, q)) + numpy.matmul(
+        numpy.swapaxes(q, -1, -2), numpy.matmul(t, dq))
+    omega = hessenberg_omega(c, h)
+    moved = dc + numpy.matmul(dh, omega) - numpy.matmul(omega, dh)
+    domega = hessenberg_omega(moved, h)
+    return numpy.triu(moved + numpy.matmul(h, domega) - numpy.matmul(domega, h), -1), \
+        numpy.matmul(dq, omega) + numpy.matmul(q, domega)
+
+
+def hessenberg_tangent_of_moved(t, a, y, calc_q, factors):
+    """The tangent of hessenberg_tangent_of(t, a, y, calc_q) (t held) as its factors [h, q]
+    move along `factors` (hessenberg_factors' tangent)."""
+    dh, dq = hessenberg_tangent_moved(t, *hessenberg_factors(y, a, calc_q), *factors)
+    return [dh, dq] if calc_q else dh
+
+
 def check_hessenberg(a, where):
     """scipy.linalg.hessenberg: every Householder reflector LAPACK applies is a reflection
     (tau != 0). Where the column one would reduce is zero already (a triangular or
@@ -331,6 +356,20 @@ def schur_tangent(da, t, z):
     omega = schur_omega(c, t)
     return [numpy.triu(c + numpy.matmul(t, omega) - numpy.matmul(omega, t)),
             numpy.matmul(z, omega)]
+
+
+def schur_tangent_moved(da, t, z, dt, dz):
+    """The tangent of schur_tangent(da, t, z) (da held) as t moves along dt and z along dz:
+    hessenberg_tangent_moved's, with schur_omega (upper triangular rather than Hessenberg),
+    which reads t's upper triangle alone (so dt's, there)."""
+    c = numpy.matmul(numpy.swapaxes(z, -1, -2), numpy.matmul(da, z))
+    dc = numpy.matmul(numpy.swapaxes(dz, -1, -2), numpy.matmul(da, z)) + numpy.matmul(
+        numpy.swapaxes(z, -1, -2), numpy.matmul(da, dz))
+    omega = schur_omega(c, t)
+    upper = numpy.triu(dt)
+    domega = schur_omega(dc + numpy.matmul(upper, omega) - numpy.matmul(omega, upper), t)
+    return [numpy.triu(dc + numpy.matmul(dt, omega) - numpy.matmul(omega, dt) + numpy.matmul(
+        t, domega) - numpy.matmul(domega, t)), numpy.matmul(dz, omega) + numpy.matmul(z, domega)]
 
 
 def check_schur(a, output, sort, where):

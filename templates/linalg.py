@@ -18,6 +18,7 @@ from srcdiff.runtime_linalg import (check_lstsq, check_pinv, check_qr, check_rea
                                     check_svd)
 from srcdiff.runtime_linalg import (check_einsum, cholesky_lower, cholesky_tangent, cross_grad,
                                     diag_embed, eig_gaps, eig_gaps_tangent, eigh_tangent,
+                                    eigh_tangent_moved,
                                     einsum_apply, einsum_grad, einsum_grad_along,
                                     hermitian_fold, hermitian_from, kron_grad, lower_half,
                                     matrix_power_grad, matrix_power_grad_tangent,
@@ -481,4 +482,12 @@ linear(lstsq_residual_weight, "g")
 @forward(eig_gaps)
 def eig_gaps_tangent_rule(y, w):
     d[y] = eig_gaps_tangent(d[w], w)
+
+
+# eigh's tangent moves with the eigenvalues and vectors it is given (forward over forward)
+@forward(eigh_tangent)
+def eigh_tangent_rule(y, t, w, v, uplo):
+    d[y] = eigh_tangent(d[t], w, v, uplo)
+    d[y] = eigh_tangent_moved(t, w, v, uplo, d[w], v * 0)
+    d[y] = eigh_tangent_moved(t, w, v, uplo, w * 0, d[v])
 

@@ -56,9 +56,12 @@ nondifferentiable(*_present(math, """
 
 
 # values that move with a float input, with no rule yet: refused when one is differentiated
-not_implemented(numpy.unique, "the unique values are elements of x: index x with the "
-                "positions of its first occurrences, x[numpy.unique(srcdiff.stop_gradient(x), "
+_UNIQUE_HINT = ("the unique values are elements of x: index x with the positions of its "
+                "first occurrences, x[numpy.unique(srcdiff.stop_gradient(x), "
                 "return_index=True)[1]]")
+not_implemented(numpy.unique, _UNIQUE_HINT)
+for _unique in _present(numpy, "unique_values unique_counts unique_inverse unique_all"):
+    not_implemented(_unique, _UNIQUE_HINT)   # NumPy 2's array-API forms (values first)
 not_implemented(builtins.getattr, "read the attribute itself (x.real, p.w), or name it with "
                 "a string written in the call (getattr(p, \"w\")) or a loop over a named "
                 "tuple's fields or a display of strings (for name in p._fields: getattr(p, "

@@ -27,6 +27,7 @@ from srcdiff.runtime import (broadcast_like, centered, cumsum_grad, expand_reduc
                              extremum_grad, extremum_weights, norm_weights, prod_others,
                              reduce_grad, reduced_count, safe_divide, unbroadcast)
 from srcdiff.runtime_keywords import initial_weight, where_count, where_filled, with_initial
+from srcdiff.runtime_logaddexp import logaddexp_accumulate_grad, logaddexp_accumulate_tangent
 from srcdiff.runtime_stats import (add_initial, broadcast_weights, cumprod_grad,
                                    running_extremum_grad, running_extremum_tangent,
                                    cumprod_tangent, drop_initial, nan_centered,
@@ -431,6 +432,71 @@ def running_extremum(y, array, axis=0, dtype=None):
 @forward(*_RUNNING)
 def running_extremum(y, array, axis=0, dtype=None):
     d[y] = running_extremum_tangent(d[array], array, y, axis)
+
+
+# -- logaddexp/logaddexp2.reduce: log_b of the sum of b**a over axis (b = e, 2), whose
+# derivative in a is b**(a - y), at most 1 (no power of a alone, which overflows); their
+# accumulate forms run the same sums (srcdiff.runtime_logaddexp)
+@reverse(numpy.logaddexp.reduce)
+def logaddexp_reduce(y, array, axis=0, dtype=None, *, keepdims=False):
+    d[array] = reduce_grad(d[y], array, axis, keepdims) * numpy.exp(
+        array - reduce_grad(y, array, axis, keepdims))
+
+
+@forward(numpy.logaddexp.reduce)
+def logaddexp_reduce(y, array, axis=0, dtype=None, *, keepdims=False):
+    d[y] = numpy.sum(d[array] * numpy.exp(array - reduce_grad(y, array, axis, keepdims)),
+                     axis=axis, keepdims=keepdims)
+
+
+@reverse(numpy.logaddexp2.reduce)
+def logaddexp2_reduce(y, array, axis=0, dtype=None, *, keepdims=False):
+    d[array] = reduce_grad(d[y], array, axis, keepdims) * numpy.exp2(
+        array - reduce_grad(y, array, axis, keepdims))
+
+
+@forward(numpy.logaddexp2.reduce)
+def logaddexp2_reduce(y, array, axis=0, dtype=None, *, keepdims=False):
+    d[y] = numpy.sum(d[array] * numpy.exp2(array - reduce_grad(y, array, axis, keepdims)),
+                     axis=axis, keepdims=keepdims)
+
+
+@reverse(numpy.logaddexp.accumulate)
+def logaddexp_accumulate(y, array, axis=0, dtype=None):
+    d[array] = logaddexp_accumulate_grad(d[y], array, y, axis, numpy.e)
+
+
+@forward(numpy.logaddexp.accumulate)
+def logaddexp_accumulate(y, array, axis=0, dtype=None):
+    d[y] = logaddexp_accumulate_tangent(d[array], array, y, axis, numpy.e)
+
+
+@reverse(numpy.logaddexp2.accumulate)
+def logaddexp2_accumulate(y, array, axis=0, dtype=None):
+    d[array] = logaddexp_accumulate_grad(d[y], array, y, axis, 2)
+
+
+@forward(numpy.logaddexp2.accumulate)
+def logaddexp2_accumulate(y, array, axis=0, dtype=None):
+    d[y] = logaddexp_accumulate_tangent(d[array], array, y, axis, 2)
+
+
+# their helpers' tangents (forward over reverse, forward over forward): with T(t) the tangent
+# helper, T(t)[i] = sum over j <= i of t[j] b**(a[j] - y[i]) moves with a by ln(b) T(t da) and
+# with y by -ln(b) dy T(t); the adjoint G(g)[j] = sum over i >= j of g[i] b**(a[j] - y[i]) by
+# ln(b) da G(g) and -ln(b) G(g dy)
+@forward(logaddexp_accumulate_tangent)
+def logaddexp_accumulate_tangent_rule(y, t, a, r, axis, base):
+    d[y] = logaddexp_accumulate_tangent(d[t], a, r, axis, base)
+    d[y] = numpy.log(base) * logaddexp_accumulate_tangent(t * d[a], a, r, axis, base)
+    d[y] = -numpy.log(base) * d[r] * y
+
+
+@forward(logaddexp_accumulate_grad)
+def logaddexp_accumulate_grad_rule(y, g, a, r, axis, base):
+    d[y] = logaddexp_accumulate_grad(d[g], a, r, axis, base)
+    d[y] = numpy.log(base) * d[a] * y
+    d[y] = -numpy.log(base) * logaddexp_accumulate_grad(g * d[r], a, r, axis, base)
 
 
 # -- the tangents of the where=/initial= helpers (srcdiff.runtime_keywords), met by forward

@@ -32,6 +32,7 @@ from srcdiff.runtime_scipy_linalg import (check_eigh, check_inv_structure, check
                                           check_svd_shape)
 from srcdiff.runtime_scipy_linalg import (eigh_cotangents, eigh_factors, eigh_factors_given,
                                           eigh_factors_recomputed, eigh_tangent_of,
+                                          eigh_tangent_of_moved,
                                           structured, structured_adjoint)
 
 for _name in "solve inv det cholesky eigh eigvalsh svd svdvals qr lstsq pinv".split():
@@ -244,3 +245,14 @@ linear(eigh_cotangents, "g")
 def eigh_factors_tangent(y, y0, a, lower, eigvals_only):
     d[y] = [*eigh_factors_given(d[y0], y0, a, lower, eigvals_only)]
     d[y] = [*eigh_factors_recomputed(d[a], y0, a, lower, eigvals_only)]
+
+
+# the tangent of eigh_tangent_of: along t, and as the factors [w, v] it reads move
+# (forward over forward)
+@forward(eigh_tangent_of)
+def eigh_tangent_of_rule(y, t, a, y0, lower, eigvals_only):
+    d[y] = eigh_tangent_of(d[t], a, y0, lower, eigvals_only)
+    d[y] = eigh_tangent_of_moved(t, a, y0, lower, eigvals_only, eigh_factors_recomputed(
+        d[a], y0, a, lower, eigvals_only))
+    d[y] = eigh_tangent_of_moved(t, a, y0, lower, eigvals_only, eigh_factors_given(
+        d[y0], y0, a, lower, eigvals_only))

@@ -41,12 +41,13 @@ from srcdiff.runtime_scipy import (corner_of, diagonal_blocks, doubled, expm_fre
                                    expm_frechet_second, upper_corner)
 from srcdiff.runtime_scipy_linalg import (check_hessenberg, check_tridiagonal_select,
                                           check_schur, eigh_cotangents, eigh_factors,
-                                          eigh_tridiagonal_tangent, hessenberg_cotangents,
+                                          eigh_tangent_of, hessenberg_cotangents,
                                           hessenberg_factors, hessenberg_factors_given,
                                           hessenberg_factors_recomputed, hessenberg_omega_adjoint,
-                                          hessenberg_tangent_of, off_diagonal,
-                                          off_diagonal_adjoint, schur_omega_adjoint,
-                                          schur_tangent)
+                                          hessenberg_tangent_of, hessenberg_tangent_of_moved,
+                                          off_diagonal, off_diagonal_adjoint,
+                                          schur_omega_adjoint, schur_tangent,
+                                          schur_tangent_moved)
 
 for _name in "eigh_tridiagonal expm_frechet hessenberg schur".split():
     name_path(getattr(scipy.linalg, _name), "scipy.linalg." + _name)
@@ -71,8 +72,8 @@ def eigh_tridiagonal(y, d_, e, eigvals_only=False, select="a", select_range=None
 def eigh_tridiagonal(y, d_, e, eigvals_only=False, select="a", select_range=None,
                      check_finite=True, tol=0.0, lapack_driver="auto"):
     a = diag_embed(d_) + off_diagonal(e)
-    d[y] = eigh_tridiagonal_tangent(diag_embed(d[d_]), a, y, eigvals_only)
-    d[y] = eigh_tridiagonal_tangent(off_diagonal(d[e]), a, y, eigvals_only)
+    d[y] = eigh_tangent_of(diag_embed(d[d_]), a, y, True, eigvals_only)
+    d[y] = eigh_tangent_of(off_diagonal(d[e]), a, y, True, eigvals_only)
 
 
 # expm_frechet (the module docstring)
@@ -150,6 +151,24 @@ linear(upper_corner, "g", transpose=lambda y, g: corner_of(d[y]))
 linear(corner_of, "m", transpose=lambda y, m: upper_corner(d[y]))
 linear(diagonal_blocks, "m", transpose=lambda y, m: doubled(d[y]))
 linear(doubled, "g", transpose=lambda y, g: diagonal_blocks(d[y]))
+
+
+# the tangents of hessenberg's and schur's: along their first argument (linear), and as the
+# factors they read move (runtime_scipy_linalg.hessenberg_tangent_moved; forward over forward)
+@forward(hessenberg_tangent_of)
+def hessenberg_tangent_of_rule(y, t, a, y0, calc_q):
+    d[y] = hessenberg_tangent_of(d[t], a, y0, calc_q)
+    d[y] = hessenberg_tangent_of_moved(t, a, y0, calc_q, hessenberg_factors_recomputed(
+        d[a], y0, a, calc_q))
+    d[y] = hessenberg_tangent_of_moved(t, a, y0, calc_q, hessenberg_factors_given(
+        d[y0], y0, a, calc_q))
+
+
+@forward(schur_tangent)
+def schur_tangent_rule(y, da, t, z):
+    d[y] = schur_tangent(d[da], t, z)
+    d[y] = schur_tangent_moved(da, t, z, d[t], z * 0)
+    d[y] = schur_tangent_moved(da, t, z, t * 0, d[z])
 
 
 # schur_omega_adjoint moves with t as hessenberg_omega_adjoint with h

@@ -1,5 +1,6 @@
 """scipy.special: loggamma, erfcx, dawsn, exp1, expi, expn (in x), spence, poch, boxcox and
-boxcox1p (in x and lmbda), and the pairs sici (Si, Ci) and fresnel (S, C).
+boxcox1p (in x and lmbda), owens_t (in h and a), and the pairs sici (Si, Ci) and fresnel
+(S, C).
 
 Each derivative is the function's own closed form (DLMF): erfcx' = 2 x erfcx - 2/sqrt(pi),
 dawsn' = 1 - 2 x dawsn, E1' = -e^-x / x, Ei' = e^x / x, E_n' = -E_{n-1} (E_0' = -E_0 (1 +
@@ -20,7 +21,8 @@ from srcdiff.callables import name_path
 from srcdiff.rule_forms import elementwise, partials
 from srcdiff.rules import d, forward, held_constant, real_only, reverse
 
-_NAMES = "loggamma erfcx dawsn exp1 expi expn spence poch boxcox boxcox1p sici fresnel".split()
+_NAMES = ("loggamma erfcx dawsn exp1 expi expn spence poch boxcox boxcox1p sici fresnel "
+          "owens_t").split()
 for _name in _NAMES:
     name_path(getattr(scipy.special, _name), "scipy.special." + _name)
 
@@ -41,6 +43,13 @@ held_constant(scipy.special.expn, n="srcdiff has no derivative with respect to e
 partials(scipy.special.poch)(lambda y, z, m: (
     y * (scipy.special.digamma(z + m) - scipy.special.digamma(z)),
     y * scipy.special.digamma(z + m)))
+
+# Owen's T(h, a) = the integral over 0..a of exp(-h^2 (1 + x^2) / 2) / (2 pi (1 + x^2)):
+# dT/da is the integrand at a, dT/dh = -exp(-h^2 / 2) erf(a h / sqrt 2) / (2 sqrt(2 pi))
+partials(scipy.special.owens_t)(lambda y, h, a: (
+    -numpy.exp(-0.5 * h * h) * scipy.special.erf(a * h / math.sqrt(2)) / (
+        2 * math.sqrt(2 * math.pi)),
+    numpy.exp(-0.5 * h * h * (1 + a * a)) / (2 * math.pi * (1 + a * a))))
 
 
 @partials(scipy.special.boxcox)

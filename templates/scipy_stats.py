@@ -251,6 +251,11 @@ def mvn_entropy(y, mean=None, cov=1):
     d[y] = 0.5 * numpy.sum(numpy.linalg.inv(covariance(cov, mean)) * covariance(d[cov], mean))
 
 
+# rankdata: ranks, piecewise constant in the data (they change only where two values cross)
+nondifferentiable(scipy.stats.rankdata)
+name_path(scipy.stats.rankdata, "scipy.stats.rankdata")
+
+
 # the helpers of the dirichlet and multivariate_normal rules (srcdiff/runtime_scipy.py), met by
 # forward mode over emitted gradients (Hessian-vector products): each is linear in its first
 # argument; the others give only shapes and dimensions

@@ -35,3 +35,16 @@ def check_against_grad(f, args, wrt=None):
     dot = sum(float(np.sum(np.asarray(g) * np.asarray(t)))
               for g, t in zip(grads, tangents))
     np.testing.assert_allclose(float(tangent), dot, rtol=1e-9, atol=1e-12)
+
+
+def check_jvp_of_jvp(f, *args, wrt=0, seed=0):
+    """Forward over forward: the emitted jvp of f (at tangents drawn from `seed`) checked by
+    gradcheck.check in forward mode, in the primal arguments `wrt` (a position or a tuple)
+    and in their tangents."""
+    from gradcheck import _emitted, check
+    positions = wrt if isinstance(wrt, tuple) else (wrt,)
+    rng = np.random.default_rng(seed)
+    tangents = [rng.normal(size=np.shape(args[p])) for p in positions]
+    inner = _emitted(srcdiff.jvp(f, wrt=wrt), list(args) + tangents)
+    check(inner, *args, *tangents, wrt=positions + tuple(range(len(args), len(args) + len(
+        tangents))), modes=("fwd",), order=1)

@@ -158,3 +158,17 @@ def test_diag_embed_and_lower_half():
     m = _normal((3, 3))
     _close(rl.lower_half(m) + rl.matrix_t(rl.lower_half(m)), numpy.tril(m) + numpy.tril(m).T
            - numpy.diag(numpy.diag(m)))
+
+
+def test_eigh_tangent_moved_matches_differences():
+    """the tangent of eigh_tangent(t, w, v) as w and v move (t held)"""
+    rng = numpy.random.default_rng(27)
+    t, dw, dv = rng.normal(size=(3, 3)), rng.normal(size=3), rng.normal(size=(3, 3))
+    w, v = numpy.array([0.5, 1.5, 3.0]), rng.normal(size=(3, 3))
+    for uplo in ("L", "U"):
+        got = rl.eigh_tangent_moved(t, w, v, uplo, dw, dv)
+        for k, part in enumerate(got):
+            expected = directional_difference(
+                lambda x: rl.eigh_tangent(t, x[:3], x[3:].reshape(3, 3), uplo)[k],
+                numpy.concatenate([w, v.ravel()]), numpy.concatenate([dw, dv.ravel()]))
+            numpy.testing.assert_allclose(part, expected, rtol=1e-6, atol=1e-8)

@@ -10,10 +10,11 @@ from srcdiff.runtime_checks import RuntimeRefusal  # noqa: E402
 from srcdiff.runtime_scipy_linalg import (check_eigh, check_inv_structure,  # noqa: E402
                                           check_lu_square, check_structure,
                                           check_hessenberg, check_tridiagonal_select,
-                                          eigh_tridiagonal_tangent, hessenberg_omega,
+                                          eigh_tangent_of, hessenberg_omega,
                                           hessenberg_omega_adjoint, hessenberg_tangent,
                                           check_schur, schur_omega, schur_omega_adjoint,
-                                          schur_tangent,
+                                          schur_tangent, schur_tangent_moved,
+                                          hessenberg_tangent_moved,
                                           off_diagonal, off_diagonal_adjoint, permute_rows,
                                           pivot_rows, structured, structured_adjoint,
                                           unit_lower, unpermute_rows)
@@ -127,11 +128,11 @@ def test_off_diagonal_adjoint_is_its_transpose():
 
 
 @pytest.mark.parametrize("eigvals_only", [True, False])
-def test_eigh_tridiagonal_tangent_matches_differences(eigvals_only):
+def test_eigh_tangent_of_a_tridiagonal_matrix_matches_differences(eigvals_only):
     dv, ev, t = RNG.normal(size=4) + numpy.arange(4.0) * 2, RNG.normal(size=3), RNG.normal(size=3)
     a = numpy.diag(dv) + off_diagonal(ev)
     y = sl.eigh_tridiagonal(dv, ev, eigvals_only=eigvals_only)
-    got = eigh_tridiagonal_tangent(off_diagonal(t), a, y, eigvals_only)
+    got = eigh_tangent_of(off_diagonal(t), a, y, True, eigvals_only)
     eps = 1e-6
     plus = sl.eigh_tridiagonal(dv, ev + eps * t, eigvals_only=eigvals_only)
     minus = sl.eigh_tridiagonal(dv, ev - eps * t, eigvals_only=eigvals_only)
@@ -139,3 +140,26 @@ def test_eigh_tridiagonal_tangent_matches_differences(eigvals_only):
         got, plus, minus = [got], [plus], [minus]
     for g, p, m in zip(got, plus, minus):
         numpy.testing.assert_allclose(g, (p - m) / (2 * eps), rtol=1e-6, atol=1e-8)
+
+
+def _moved(helper, moving, tangents, eps=1e-6):
+    """Central differences of helper(*moving) along tangents, item by item."""
+    plus = helper(*[m + eps * t for m, t in zip(moving, tangents)])
+    minus = helper(*[m - eps * t for m, t in zip(moving, tangents)])
+    return [(p - m) / (2 * eps) for p, m in zip(plus, minus)]
+
+
+def test_schur_and_hessenberg_tangents_moved_match_differences():
+    """their tangents as the factors they read move (the first argument held): t's along
+    any dt, h's along an upper Hessenberg dh (as every h, and tangent of h, is)"""
+    da, dt, dz = (RNG.normal(size=(4, 4)) for _ in range(3))
+    t, z = sl.schur(_real_spectrum(4))
+    got = schur_tangent_moved(da, t, z, dt, dz)
+    for g, e in zip(got, _moved(lambda t, z: schur_tangent(da, t, z), (t, z), (dt, dz))):
+        numpy.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-7)
+    h, q = sl.hessenberg(RNG.normal(size=(5, 5)), calc_q=True)
+    ta, dh, dq = (RNG.normal(size=(5, 5)) for _ in range(3))
+    dh = numpy.triu(dh, -1)
+    got = hessenberg_tangent_moved(ta, h, q, dh, dq)
+    for g, e in zip(got, _moved(lambda h, q: hessenberg_tangent(ta, h, q), (h, q), (dh, dq))):
+        numpy.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-7)

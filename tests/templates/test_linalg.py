@@ -360,6 +360,21 @@ def test_eigh(shape, uplo):
     check(eigenvalues, a)
 
 
+@pytest.mark.parametrize("uplo", ["L", "U"])
+@pytest.mark.parametrize("shape", [(3, 3), (2, 4, 4)])
+def test_eigh_forward_over_forward(shape, uplo):
+    """a jvp of the emitted jvp: eigh's tangent helper has a forward rule of its own"""
+    from forward_checks import check_jvp_of_jvp
+    wv = _weights(shape)
+
+    def vectors(a):
+        w, v = np.linalg.eigh(a, uplo)
+        return np.sum(np.sin(w) * wv[..., 0]) + np.sum(v * v[..., :1] * wv)
+    check_jvp_of_jvp(vectors, _spd(*shape))
+    check_jvp_of_jvp(lambda a: np.sum(np.linalg.eigvalsh(a, uplo) ** 3 * wv[..., 0]),
+                     _spd(*shape))
+
+
 def test_eigh_degenerate_eigenvalues_alone():
     """Repeated eigenvalues: the eigenvalues alone still differentiate (no 1/gap term)."""
     a = np.diag([1.0, 1.0, 2.0])

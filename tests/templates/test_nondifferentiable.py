@@ -34,11 +34,33 @@ def getattr_computed_name(x):
     return np.sum(getattr(x, name))
 
 
-@pytest.mark.parametrize("f", [unique_values, getattr_computed_name])
+def unique_values_array_api(x):   # NumPy 2's unique_values, unique_counts, unique_inverse,
+    return np.sum(np.unique_values(x))   # unique_all: their first item is unique's values
+
+
+def unique_counts_array_api(x):
+    return np.sum(np.unique_counts(x)[0])
+
+
+def unique_inverse_array_api(x):
+    return np.sum(np.unique_inverse(x)[0])
+
+
+def unique_all_array_api(x):
+    return np.sum(np.unique_all(x)[0])
+
+
+UNIQUE_ARRAY_API = [unique_values_array_api, unique_counts_array_api, unique_inverse_array_api,
+                    unique_all_array_api]
+
+
+@pytest.mark.parametrize("f", [unique_values, getattr_computed_name] + UNIQUE_ARRAY_API)
 def test_refused_when_differentiated(f):
     with pytest.raises(srcdiff.errors.NoRuleError) as info:
         srcdiff.grad(f)(np.array([0.5, 1.0, 0.5]))
     assert "test_nondifferentiable.py" in str(info.value)
+    if f in UNIQUE_ARRAY_API:
+        assert "return_index=True" in str(info.value)   # the hint numpy.unique's refusal gives
 
 
 def unique_by_index(x):

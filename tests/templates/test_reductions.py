@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import srcdiff
+from forward_checks import check_jvp_of_jvp
 from gradcheck import check, check_grad
 from rule_tables import AXES, VECTOR_ORDS
 
@@ -747,3 +748,61 @@ def test_reductions_without_keywords_emit_no_keyword_helper():
         for name in ("where_filled", "where_count", "with_initial", "initial_weight",
                      "where="):
             assert name not in text, (name, text)
+
+
+# -- logaddexp/logaddexp2.reduce and .accumulate: log(sum(exp)) over an axis, and its running
+# form (y[i] = log(exp(a[0]) + ... + exp(a[i])), base 2 for logaddexp2)
+LOG_REDUCE = [np.logaddexp.reduce, np.logaddexp2.reduce]
+LOG_ACCUMULATE = [np.logaddexp.accumulate, np.logaddexp2.accumulate]
+
+
+@pytest.mark.parametrize("fn", LOG_REDUCE, ids=lambda f: f.__self__.__name__)
+@pytest.mark.parametrize("axis,keepdims", [(0, False), (1, True), (None, False),
+                                           ((0, 1), True), (-1, False)])
+def test_logaddexp_reduce(fn, axis, keepdims):
+    x = _distinct((3, 4))
+    check(lambda x: np.sum(np.sin(fn(x, axis=axis, keepdims=keepdims))), x)
+
+
+@pytest.mark.parametrize("fn", LOG_REDUCE, ids=lambda f: f.__self__.__name__)
+def test_logaddexp_reduce_default_axis_and_far_apart_values(fn):
+    """axis=0 by default; values hundreds apart (exp of them overflows) stay exact"""
+    check(lambda x: np.sum(np.sin(fn(x)) * np.arange(1.0, 5.0)), _distinct((3, 4)))
+    x = np.array([-900.0, 800.0, 799.5, -3.0])
+    check(lambda x: fn(x) * 2.0, x)
+
+
+@pytest.mark.parametrize("fn", LOG_ACCUMULATE, ids=lambda f: f.__self__.__name__)
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_logaddexp_accumulate(fn, axis):
+    x = _distinct((3, 4))
+    check(lambda x: np.sum(np.sin(fn(x, axis=axis)) * np.arange(12.0).reshape(3, 4)), x)
+
+
+@pytest.mark.parametrize("fn", LOG_ACCUMULATE, ids=lambda f: f.__self__.__name__)
+def test_logaddexp_accumulate_vectors_3d_and_far_apart_values(fn):
+    """the running sums are scaled by the running result, not by exp(a): values a thousand
+    apart (whose exp overflows or underflows) give exact derivatives"""
+    check(lambda x: np.sum(np.cos(fn(x)) * np.arange(1.0, 6.0)), _distinct((5,)))
+    check(lambda x: np.sum(np.exp(fn(x, 2)) * x), _distinct((2, 2, 3)))
+    x = np.array([-1000.0, -999.0, 0.5, 800.0, 799.0, 801.0, -5.0])
+    check(lambda x: np.sum(fn(x) * np.arange(1.0, 8.0)), x)
+
+
+@pytest.mark.parametrize("fn", LOG_ACCUMULATE + LOG_REDUCE, ids=lambda f: f.__self__.__name__
+                         + "." + f.__name__)
+def test_logaddexp_methods_forward_over_forward(fn):
+    """a jvp of the emitted jvp (the accumulate helper's own forward rule) against differences"""
+    check_jvp_of_jvp(lambda x: np.sum(np.sin(fn(x, axis=1)) * np.arange(1.0, 1.0 + np.size(
+        fn(x, axis=1))).reshape(np.shape(fn(x, axis=1)))), _distinct((3, 4)))
+
+
+@pytest.mark.parametrize("fn", LOG_ACCUMULATE, ids=lambda f: f.__self__.__name__)
+def test_logaddexp_accumulate_with_leading_minus_infinity(fn):
+    """log(0) = -inf elements, leading ones too (the running result is -inf there): they get
+    derivative 0, and the others theirs (NaN nowhere)"""
+    x = np.array([-np.inf, -np.inf, 0.3, 1.0, -np.inf, 0.2])
+    w = np.arange(1.0, 7.0)
+    check(lambda x: np.sum(np.sin(fn(x)[2:]) * w[2:]), x)
+    g = srcdiff.grad(lambda x: np.sum(np.sin(fn(x)[2:]) * w[2:]))(x.copy())
+    assert np.all(g[[0, 1, 4]] == 0.0) and np.all(np.isfinite(g))

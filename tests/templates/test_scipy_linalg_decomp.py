@@ -121,6 +121,20 @@ def test_eigenvalues_only(lower):
     check(lambda a: np.sum(sl.eigvalsh(a, lower=lower) ** 3), _skewed_spd(3))
 
 
+@pytest.mark.parametrize("lower", [True, False])
+def test_eigh_forward_over_forward(lower):
+    """a jvp of the emitted jvp, with and without the vectors"""
+    from forward_checks import check_jvp_of_jvp
+
+    def f(a):
+        w, v = sl.eigh(a, lower=lower)
+        return np.sum(w * np.arange(3.0)) + np.sum(v[:, 0] * v[:, 1] ** 2) + np.sum(v ** 4)
+    check_jvp_of_jvp(f, _skewed_spd(3))
+    check_jvp_of_jvp(lambda a: np.sum(np.sin(sl.eigh(a, lower=lower, eigvals_only=True))),
+                     _skewed_spd(3))
+    check_jvp_of_jvp(lambda a: np.sum(sl.eigvalsh(a, lower=lower) ** 3), _skewed_spd(3))
+
+
 def test_stacked_decompositions():
     def f(a):
         w, v = sl.eigh(a)

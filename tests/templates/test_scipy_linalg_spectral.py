@@ -8,7 +8,8 @@ import pytest
 sl = pytest.importorskip("scipy.linalg")
 
 import srcdiff  # noqa: E402
-from gradcheck import check  # noqa: E402
+from forward_checks import check_jvp_of_jvp  # noqa: E402
+from gradcheck import _emitted, check  # noqa: E402
 from srcdiff import runtime_scipy as rs  # noqa: E402
 from srcdiff import runtime_scipy_linalg as rsl  # noqa: E402
 
@@ -206,6 +207,37 @@ def test_schur_without_a_unique_derivative_is_refused_located():
                                match=rf"test_scipy_linalg_spectral.py:\d+.*{why}") as info:
                 call()
             assert "sl.schur(a" in str(info.value)
+
+
+# -- forward over forward (a jvp of the emitted jvp): the tangents written with helpers that
+# have forward rules of their own (eigh_tangent, hessenberg_omega, schur_omega)
+@pytest.mark.parametrize("f", [tridiagonal_values, tridiagonal_vectors, tridiagonal_positional])
+def test_eigh_tridiagonal_forward_over_forward(f):
+    check_jvp_of_jvp(f, *_tridiagonal(4), wrt=(0, 1))
+
+
+@pytest.mark.parametrize("f", [hessenberg_alone, hessenberg_with_q, hessenberg_positional])
+def test_hessenberg_forward_over_forward(f):
+    check_jvp_of_jvp(f, rng.normal(size=(5, 5)))
+
+
+@pytest.mark.parametrize("f", [schur_both, schur_form, schur_vectors])
+def test_schur_forward_over_forward(f):
+    check_jvp_of_jvp(f, _real_spectrum(4, [1.0, -2.0, 3.5, 0.3]))
+
+
+def test_hessians_agree_forward_over_forward_and_forward_over_reverse():
+    """the same Hessian-vector product both ways: the jvp of the jvp along (v, u) against the
+    jvp of the gradient along u (srcdiff.hvp), for each of the three"""
+    u, v = rng.normal(size=(4, 4)), rng.normal(size=(4, 4))
+    dv, ev = _tridiagonal(4)
+    a = _real_spectrum(4, [1.0, -2.0, 3.5, 0.3])
+    for f, x in [(lambda m: tridiagonal_vectors(np.diagonal(m).copy(), np.diagonal(m, 1).copy()),
+                  np.diag(dv) + np.diag(ev, 1)), (hessenberg_alone, rng.normal(size=(4, 4))),
+                 (schur_both, a)]:
+        inner = _emitted(srcdiff.jvp(f), [x, v])
+        second = srcdiff.jvp(inner, wrt=0)(x, v, u)[1][1]
+        assert np.isclose(second, np.sum(srcdiff.hvp(f)(x, u) * v), rtol=1e-8, atol=1e-10)
 
 
 # -- the helpers' own rules, called as plain functions ----------------------------------------

@@ -81,3 +81,13 @@ def test_the_order_of_expn_is_refused_at_the_call():
 def test_complex_arguments_are_refused():
     with pytest.raises(srcdiff.SrcdiffError, match="real"):
         srcdiff.grad(lambda x: np.sum(np.real(sp.dawsn(x * (1 + 1j)))))(np.array([0.5]))
+
+
+def test_owens_t_in_h_and_a():
+    """T(h, a): both arguments, either sign, broadcast against each other, h = 0 included"""
+    h = np.array([-1.3, -0.2, 0.0, 0.4, 2.1])
+    a = np.array([[0.7], [-1.5], [3.0]])
+    check(lambda h, a: np.sum(np.sin(sp.owens_t(h, a)) * np.arange(1.0, 16.0).reshape(3, 5)),
+          h, a, wrt=(0, 1))
+    check(lambda h: sp.owens_t(h, 0.5) * 3.0, 0.8)
+    check(lambda a: np.sum(sp.owens_t(1.1, a) ** 2), np.array([-0.4, 0.9]))

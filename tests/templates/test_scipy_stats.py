@@ -382,3 +382,17 @@ def test_expon(method):
     fn = getattr(st.expon, method)
     check(lambda x, loc, scale: np.sum(np.sin(fn(x, loc, scale))), _in(0.6, 3, (2, 3)),
           np.array([0.1, 0.3, 0.2]), 1.7, wrt=(0, 1, 2), rtol=1e-4, atol=1e-6)
+
+
+def spearman_weighted(x):
+    """ranks are piecewise constant in x: x's derivative comes from its other uses alone"""
+    return np.sum(st.rankdata(x, axis=1) * x ** 2) + np.sum(
+        np.reshape(st.rankdata(x, method="min", axis=None), (2, 3)) * np.sin(x))
+
+
+def test_rankdata_carries_no_derivative():
+    x = np.array([[0.3, -1.2, 2.0], [0.7, 1.1, -0.4]])
+    check(spearman_weighted, x)
+    g = srcdiff.grad(spearman_weighted)(x.copy())
+    assert np.allclose(g, 2 * x * st.rankdata(x, axis=1) + np.cos(x) * np.reshape(st.rankdata(
+        x, method="min", axis=None), (2, 3)))
