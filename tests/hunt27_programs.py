@@ -2257,7 +2257,6 @@ REFUSED = {
     #   right side's copies are taken for views of B
     "rows_scaled_through_loop_name",  # for r in rows: r *= c (rows' own copies, changed
     "list_of_rows_mutated",        #   through the loop's name)
-    "dict_of_arrays_inplace",      # d["a"] += 1.0: "another name may hold that item"
     "helper_mutates_argument",     # a helper's v /= np.sum(v) on the caller's copy
     "helper_appends_to_list",      # a helper's out.append(...) on the caller's list
     "class_inplace_sgd",           # self.w -= lr * g in a method
