@@ -5,7 +5,8 @@ per argument type of each helper registered.
 
 An item write `y[t] = v` in a loop saves the item it overwrites (`saved_item`: a number for
 an item of a 1-D array, a row as an array, so each tape holds one type), takes its adjoint
-out in reverse (`take_and_zero`), adds the adjoint of an item read into an owned 1-D
+out in reverse (`take_and_zero`; also by a vector of flat positions into a vector, numpy.put's:
+runtime_numba_flat), adds the adjoint of an item read into an owned 1-D
 adjoint (`add_item`), allocates a tape of a loop's length (`empty_tape`), and `y[t] += v` computes through `sequence_add` and
 friends, whose operands here are numbers and arrays (lists are not on the Numba path). A
 returned array is snapshot, adjoints and tangents are added, a tangent copied before its
@@ -50,10 +51,18 @@ def _item_writes(overload, is_array, is_number, basic_index):
     an array: one type per tape), its adjoint taken and zeroed, and `+=`'s arithmetic."""
     from numba import types as nt
 
+    def positions(value, index):
+        """Whether index is a vector of integers indexing the vector value (numpy.put's
+        flat positions: runtime_numba_flat)."""
+        return is_array(value) and value.ndim == 1 and is_array(index) and \
+            index.ndim == 1 and isinstance(index.dtype, nt.Integer)
+
     @overload(saved_item)
     def _saved_item(value, index):
         if is_array(value) and basic_index(index):
             return lambda value, index: own_copy(value[as_index(index)])
+        if positions(value, index):
+            return lambda value, index: value[index]   # (a copy: an index array's)
 
     @overload(empty_tape)
     def _empty_tape(n, like):
@@ -80,6 +89,13 @@ def _item_writes(overload, is_array, is_number, basic_index):
 
     @overload(take_and_zero)
     def _take_and_zero(buffer, index, owned, where=None):
+        if positions(buffer, index):
+            def flat(buffer, index, owned, where=None):
+                out = buffer if owned else buffer.copy()
+                taken = out[index]   # (a copy: an index array's)
+                out[index] = 0
+                return taken, out
+            return flat
         if not (is_array(buffer) and basic_index(index)):
             return None  # None (no adjoint yet), masks, index arrays: the NumPy path's
 
