@@ -284,13 +284,14 @@ def _sorts(overload, register_jitable, nt, is_array, real):
             return None   # (every kind sorts to the same numbers)
         if axis is None or isinstance(axis, nt.NoneType):
             return lambda a, axis=-1, kind=None, order=None: numpy.sort(a.ravel())
-        if a.ndim == 1 and (isinstance(axis, (nt.Integer, nt.Omitted))):
+        if a.ndim == 1 and isinstance(axis, (int, nt.Integer, nt.Omitted)):   # (int: the default)
             def vector(a, axis=-1, kind=None, order=None):
                 if axis != 0 and axis != -1:
                     raise ValueError("srcdiff: the sort's axis is out of bounds for the vector")
                 return numpy.sort(a)
             return vector
-        last = isinstance(axis, nt.Omitted) and axis.value in (-1, a.ndim - 1) or \
+        last = isinstance(axis, int) and axis in (-1, a.ndim - 1) or \
+            isinstance(axis, nt.Omitted) and axis.value in (-1, a.ndim - 1) or \
             isinstance(axis, nt.IntegerLiteral) and axis.literal_value in (-1, a.ndim - 1)
         if last:
             return lambda a, axis=-1, kind=None, order=None: numpy.sort(a)   # (Numba's)
