@@ -25,20 +25,27 @@ from .runtime_numba_helpers import (  # noqa: F401 (re-exported: the kernel call
     sequence_add_grad, sequence_add_tangent, sequence_mul, sequence_mul_grad,
     sequence_mul_tangent, snapshot, sum_value, take_and_zero, unbroadcast, unit_like,
     zero_cotangent_product, zero_restored_slot, zeros_like_value)
-from . import runtime_numba_lists, runtime_numba_norms, runtime_numba_numpy, runtime_numba_writes
+from . import (runtime_numba_checks, runtime_numba_flat, runtime_numba_lists, runtime_numba_norms, runtime_numba_numpy,
+               runtime_numba_spacings, runtime_numba_writes)
+from .runtime_numba_checks import check_in_place, check_no_view  # noqa: F401 (as below)
+from .runtime_numba_flat import flat_write_index, flat_write_take, reshape_like  # noqa: F401
+from .runtime_numba_spacings import check_gradient_spacing, gradient_grad, gradient_value  # noqa: F401
 from .runtime_numba_lists import pop_adjoint, sort_order, unpop_adjoint  # noqa: F401 (as above)
 from .runtime_numba_norms import check_norm_order, norm_along, norm_weights  # noqa: F401
 from .runtime_numba_numpy import (  # noqa: F401 (the NumPy path's, compiled: the kernel calls them)
     array_grad, builtin_sum_grad, cast_grad, dot_grad_left, dot_grad_right, extremum_grad,
-    extremum_weights, array_value, asarray_value, permuted_grad, permuted_tangent, stack_value,
-    unstack_grad)
+    extremum_weights, array_value, asarray_value, permuted_grad, permuted_tangent, sort_value,
+    stack_value, unstack_grad)
 from .runtime_numba_writes import as_index
 
 HELPERS = {**HELPERS, **runtime_numba_numpy.HELPERS, **runtime_numba_lists.HELPERS,
-           **runtime_numba_norms.HELPERS}
+           **runtime_numba_norms.HELPERS, **runtime_numba_checks.HELPERS,
+           **runtime_numba_spacings.HELPERS, **runtime_numba_flat.HELPERS}
 NUMPY.stack = stack_value   # numpy.stack of a list (Numba's takes tuples)
 NUMPY.array = array_value   # numpy.array of an array or of a list of arrays
 NUMPY.asarray = asarray_value
+NUMPY.sort = sort_value   # numpy.sort with axis=None (Numba's takes no axis)
+NUMPY.gradient = gradient_value   # (Numba has no numpy.gradient)
 NUMPY.linalg.norm = norm_along   # with an order and an axis (Numba's takes no axis)
 
 # the helpers of item writes, `+=` and copies (overloaded in runtime_numba_writes), here
@@ -475,6 +482,9 @@ def install():
                                 is_complex)
     runtime_numba_lists.install(overload, register_jitable, nt, is_array, is_number)
     runtime_numba_norms.install(overload, register_jitable, nt, is_array, is_number)
+    runtime_numba_checks.install(overload, register_jitable, nt, is_array, is_number)
+    runtime_numba_spacings.install(overload, register_jitable, nt, is_array, is_number)
+    runtime_numba_flat.install(overload, register_jitable, nt, is_array, is_number)
     _INSTALLED.append(True)
     return numba
 

@@ -43,6 +43,11 @@ def asarray_value(a, dtype=None, like=None):
     return numpy.asarray(a, dtype=dtype)
 
 
+def sort_value(a, axis=-1, kind=None, order=None):
+    """numpy.sort (the compiled code's: runtime_numba.NUMPY; Numba's takes no axis)."""
+    return numpy.sort(a, axis=axis, kind=kind, order=order)
+
+
 HELPERS = {f.__name__: f for f in (
     array_grad, builtin_sum_grad, cast_grad, dot_grad_left, dot_grad_right, extremum_grad,
     extremum_weights, permuted_grad, permuted_tangent, unstack_grad)}
@@ -175,27 +180,29 @@ def install(overload, register_jitable, nt, is_array, is_number, is_complex):
     def small(t):
         return is_array(t) and t.ndim in (1, 2) and real(t)
 
-    @overload(dot_grad_left)
-    def _dot_grad_left(grad, a, b):
-        if is_complex(grad):
-            return None
-        if small(a) and small(b):
-            return lambda grad, a, b: matmul_grad_left(grad, a, b)
-        if is_number(a) and real(a) and (small(b) or is_number(b) and real(b)):
-            return lambda grad, a, b: numpy.sum(grad * b)
-        if is_number(b) and real(b) and (small(a) or is_number(a)):
-            return lambda grad, a, b: grad * b
+    def dot_adjoint(matmul, mine):
+        """The overload of numpy.dot's adjoint of operand `mine` (0: a, 1: b): matmul's for
+        vectors and matrices; where one operand is a number, grad times the other, summed
+        where this one is the number."""
+        summed = (lambda grad, a, b: numpy.sum(grad * b)) if mine == 0 else \
+            (lambda grad, a, b: numpy.sum(grad * a))
+        times = (lambda grad, a, b: grad * b) if mine == 0 else (lambda grad, a, b: grad * a)
 
-    @overload(dot_grad_right)
-    def _dot_grad_right(grad, a, b):
-        if is_complex(grad):
-            return None
-        if small(a) and small(b):
-            return lambda grad, a, b: matmul_grad_right(grad, a, b)
-        if is_number(b) and real(b) and (small(a) or is_number(a) and real(a)):
-            return lambda grad, a, b: numpy.sum(grad * a)
-        if is_number(a) and real(a) and small(b):
-            return lambda grad, a, b: grad * a
+        def typed(grad, a, b):
+            if is_complex(grad):
+                return None
+            if small(a) and small(b):
+                return lambda grad, a, b: matmul(grad, a, b)
+            this, other = (a, b) if mine == 0 else (b, a)
+            if is_number(this) and real(this) and (small(other) or is_number(other) and
+                                                   real(other)):
+                return summed
+            if is_number(other) and real(other) and (small(this) or is_number(this)):
+                return times
+        return typed
+
+    overload(dot_grad_left)(dot_adjoint(matmul_grad_left, 0))
+    overload(dot_grad_right)(dot_adjoint(matmul_grad_right, 1))
 
     @overload(builtin_sum_grad)
     def _builtin_sum_grad(grad, iterable):
@@ -265,8 +272,30 @@ def install(overload, register_jitable, nt, is_array, is_number, is_complex):
 
 
 def _sorts(overload, register_jitable, nt, is_array, real):
-    """The overloads of numpy.sort's adjoint and tangent (permuted_grad, permuted_tangent):
-    a vector along its axis, or any array flattened (axis None)."""
+    """The overloads of numpy.sort (sort_value) and of its adjoint and tangent (permuted_grad,
+    permuted_tangent): a vector along its axis, or any array flattened (axis None)."""
+    @overload(sort_value)
+    def _sort_value(a, axis=-1, kind=None, order=None):
+        if not (is_array(a) and real(a)) or not (order is None or isinstance(
+                order, (nt.NoneType, nt.Omitted))):
+            return None
+        if not (kind is None or isinstance(kind, (nt.NoneType, nt.Omitted, nt.UnicodeType,
+                                                  nt.StringLiteral))):
+            return None   # (every kind sorts to the same numbers)
+        if axis is None or isinstance(axis, nt.NoneType):
+            return lambda a, axis=-1, kind=None, order=None: numpy.sort(a.ravel())
+        if a.ndim == 1 and isinstance(axis, (int, nt.Integer, nt.Omitted)):   # (int: the default)
+            def vector(a, axis=-1, kind=None, order=None):
+                if axis != 0 and axis != -1:
+                    raise ValueError("srcdiff: the sort's axis is out of bounds for the vector")
+                return numpy.sort(a)
+            return vector
+        last = isinstance(axis, int) and axis in (-1, a.ndim - 1) or \
+            isinstance(axis, nt.Omitted) and axis.value in (-1, a.ndim - 1) or \
+            isinstance(axis, nt.IntegerLiteral) and axis.literal_value in (-1, a.ndim - 1)
+        if last:
+            return lambda a, axis=-1, kind=None, order=None: numpy.sort(a)   # (Numba's)
+
     @register_jitable
     def tie_mean(values, keys):
         # values averaged over each run of equal sorted keys (the NumPy path's _tie_mean)
@@ -302,32 +331,34 @@ def _sorts(overload, register_jitable, nt, is_array, real):
             return "vector"
         return None
 
-    @overload(permuted_grad)
-    def _permuted_grad(grad, a, y, axis):
-        kind = takes(grad, a, y, axis)
-        if kind is None:
-            return None
-        flat = kind == "flat"
+    @register_jitable
+    def permute(values, taken, placed, keys):
+        # values.ravel() taken in the order `taken`, tie-averaged over equal keys, and
+        # placed at `placed`: a vector
+        t = tie_mean(values.ravel()[taken], keys)
+        out = numpy.empty(t.shape[0], t.dtype)
+        out[placed] = t
+        return out
 
-        def back(grad, a, y, axis):
-            order_a, order_y, keys = orders(a, y, axis, flat)
-            g = tie_mean(grad.ravel()[order_y], keys)
-            out = numpy.empty(g.shape[0], g.dtype)
-            out[order_a] = g
-            return out.reshape(a.shape)
-        return back
+    @register_jitable
+    def back(grad, a, y, axis, flat):   # the adjoint: y's order to a's, shaped like a
+        order_a, order_y, keys = orders(a, y, axis, flat)
+        return permute(grad, order_y, order_a, keys).reshape(a.shape)
 
-    @overload(permuted_tangent)
-    def _permuted_tangent(tangent, a, y, axis):
-        kind = takes(tangent, a, y, axis)
-        if kind is None:
-            return None
-        flat = kind == "flat"
+    @register_jitable
+    def along(tangent, a, y, axis, flat):   # the tangent: a's order to y's, shaped like y
+        order_a, order_y, keys = orders(a, y, axis, flat)
+        return permute(tangent, order_a, order_y, keys).reshape(y.shape)
 
-        def along(tangent, a, y, axis):
-            order_a, order_y, keys = orders(a, y, axis, flat)
-            t = tie_mean(tangent.ravel()[order_a], keys)
-            out = numpy.empty(t.shape[0], t.dtype)
-            out[order_y] = t
-            return out.reshape(y.shape)
-        return along
+    def permuted(step):
+        """The overload of permuted_grad (step back) or permuted_tangent (along)."""
+        def typed(values, a, y, axis):
+            kind = takes(values, a, y, axis)
+            if kind is None:
+                return None
+            flat = kind == "flat"
+            return lambda values, a, y, axis: step(values, a, y, axis, flat)
+        return typed
+
+    overload(permuted_grad)(permuted(back))
+    overload(permuted_tangent)(permuted(along))

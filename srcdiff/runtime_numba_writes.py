@@ -5,7 +5,9 @@ per argument type of each helper registered.
 
 An item write `y[t] = v` in a loop saves the item it overwrites (`saved_item`: a number for
 an item of a 1-D array, a row as an array, so each tape holds one type), takes its adjoint
-out in reverse (`take_and_zero`), adds the adjoint of an item read into an owned 1-D
+out in reverse (`take_and_zero`; also by a vector of integer positions into a vector, numpy.put's
+(runtime_numba_flat) or the user's `y[idx] = v`, a repeated position refused as on the NumPy
+path), adds the adjoint of an item read into an owned 1-D
 adjoint (`add_item`), allocates a tape of a loop's length (`empty_tape`), and `y[t] += v` computes through `sequence_add` and
 friends, whose operands here are numbers and arrays (lists are not on the Numba path). A
 returned array is snapshot, adjoints and tangents are added, a tangent copied before its
@@ -23,6 +25,12 @@ from .runtime_numba_helpers import (
     check_not_shared, copy_tangent, own_copy, saved_item, sequence_add, sequence_add_grad,
     sequence_add_tangent, sequence_mul, sequence_mul_grad, sequence_mul_tangent, snapshot,
     take_and_zero, unbroadcast)
+
+
+_REPEATED = ("this write hits some element more than once (a repeated index): NumPy does not "
+             "define which value lands there, so it has no gradient; make the indices unique, "
+             "or add up repeated positions in a loop (for k in range(len(index)): x[index[k]] "
+             "+= v[k])")   # (runtime_adjoint's refusal, in Numba's constant message)
 
 
 def as_index(index):
@@ -50,10 +58,18 @@ def _item_writes(overload, is_array, is_number, basic_index):
     an array: one type per tape), its adjoint taken and zeroed, and `+=`'s arithmetic."""
     from numba import types as nt
 
+    def positions(value, index):
+        """Whether index is a vector of integers indexing the vector value (numpy.put's
+        flat positions: runtime_numba_flat)."""
+        return is_array(value) and value.ndim == 1 and is_array(index) and \
+            index.ndim == 1 and isinstance(index.dtype, nt.Integer)
+
     @overload(saved_item)
     def _saved_item(value, index):
         if is_array(value) and basic_index(index):
             return lambda value, index: own_copy(value[as_index(index)])
+        if positions(value, index):
+            return lambda value, index: value[index]   # (a copy: an index array's)
 
     @overload(empty_tape)
     def _empty_tape(n, like):
@@ -80,6 +96,29 @@ def _item_writes(overload, is_array, is_number, basic_index):
 
     @overload(take_and_zero)
     def _take_and_zero(buffer, index, owned, where=None):
+        if positions(buffer, index):
+            place = getattr(where, "literal_value", None)
+            if not (isinstance(place, str) or where is None or
+                    isinstance(where, (nt.NoneType, nt.Omitted))):
+                return None   # typed again with the user's line as a literal: the message
+            message = (f"{place + ': ' if isinstance(place, str) else ''}{_REPEATED}")
+
+            def flat(buffer, index, owned, where=None):
+                n = buffer.shape[0]
+                hit = numpy.zeros(n, numpy.bool_)
+                for k in range(index.shape[0]):   # (as the NumPy path: a repeat refused)
+                    i = index[k]
+                    if i < -n or i >= n:
+                        raise IndexError("index out of bounds for the adjoint")
+                    i = i + n if i < 0 else i
+                    if hit[i]:
+                        raise ValueError(message)
+                    hit[i] = True
+                out = buffer if owned else buffer.copy()
+                taken = out[index]   # (a copy: an index array's)
+                out[index] = 0
+                return taken, out
+            return flat
         if not (is_array(buffer) and basic_index(index)):
             return None  # None (no adjoint yet), masks, index arrays: the NumPy path's
 

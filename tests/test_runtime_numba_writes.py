@@ -345,26 +345,50 @@ def _leaves(value):
     return [value]
 
 
-# --- what Numba still cannot type -----------------------------------------------------------
-def index_array_write(x):
+# --- index arrays and masks -------------------------------------------------------------------
+def index_array_write(x, idx):
     y = x * 1.0
-    idx = np.array([0, 2])
     for k in range(2):
         y[idx] = y[idx] * x[1]
     return np.sum(y ** 2)
 
 
 @needs_numba
-def test_an_index_array_write_is_refused_at_its_line_and_auto_falls_back():
+def test_an_index_array_write_differentiates_and_a_repeated_index_is_refused():
+    """A write through a vector of integer positions compiles (it was refused: saved_item and
+    take_and_zero took basic indices only); one hitting an element twice has no gradient, and
+    is refused with the NumPy path's words, never a number."""
+    x = _vector()
+    idx = np.array([0, 2])
+    np.testing.assert_allclose(srcdiff.grad(index_array_write, jit=True)(x, idx),
+                               check(index_array_write, x, idx, order=1))
+    repeated = np.array([0, 2, 0])
+    with pytest.raises(srcdiff.SrcdiffError, match="more than once") as numpy_path:
+        srcdiff.grad(index_array_write)(x, repeated)
+    with pytest.raises(ValueError, match="more than once") as compiled:
+        srcdiff.grad(index_array_write, jit=True)(x, repeated)
+    assert "test_runtime_numba_writes.py" in str(compiled.value)
+    assert "make the indices unique" in str(numpy_path.value)
+
+
+def mask_write(x):
+    y = x * 1.0
+    for k in range(2):
+        y[y > 0.0] = y[y > 0.0] * x[1]
+    return np.sum(y ** 2)
+
+
+@needs_numba
+def test_a_mask_write_is_refused_at_its_line_and_auto_falls_back():
     x = _vector()
     with pytest.raises(numba_backend.NumbaUnsupported,
                        match=r"test_runtime_numba_writes.py:\d+") as info:
-        srcdiff.grad(index_array_write, jit=True)(x)
-    assert "y[idx] = y[idx] * x[1]" in str(info.value)
+        srcdiff.grad(mask_write, jit=True)(x)
+    assert "y[y > 0.0] = y[y > 0.0] * x[1]" in str(info.value)
     assert "an item write through an index it does not take" in str(info.value)
     with pytest.warns(UserWarning, match="jit='auto' runs the NumPy path"):
-        got = srcdiff.grad(index_array_write, jit="auto")(x)
-    np.testing.assert_allclose(got, check(index_array_write, x, order=1))
+        got = srcdiff.grad(mask_write, jit="auto")(x)
+    np.testing.assert_allclose(got, check(mask_write, x, order=1))
 
 
 @needs_numba
