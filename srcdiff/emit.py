@@ -48,7 +48,9 @@ def to_source(nodes, use_astor=True):
         module = S.clone(module)
         for stmt, field in _empty_blocks(module):
             getattr(stmt, field).append(S.Pass())
-    text = _unparse(S.to_python_ast(module), use_astor)
+    # converted without source positions: astor reads none (ast.unparse, the fallback,
+    # is given them by ast.fix_missing_locations)
+    text = _unparse(S.to_python_ast(module, positions=False), use_astor)
     lines = []
     for line in text.splitlines():
         match = _MARKER.match(line)
