@@ -199,8 +199,12 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
                            if n.id.startswith("d_")
                            and n.id not in rev.primal_names}
     finals = {rev.adjoints.get(w) for w in wrt if w in final_state} - {None}
+    walked = list(adjoint)
     defer_scalar_factor(adjoint, rev, shapes, namer, finals, names, bindings, names_of)
-    body += propagate_copies(adjoint, names, keep=tail) + tail
+    # (a rewrite adds a statement: the same statements, the names walked are theirs)
+    same = len(adjoint) == len(walked) and all(a is b for a, b in zip(adjoint, walked))
+    body += propagate_copies(adjoint, names, keep=tail,
+                             names_of=names_of if same else None) + tail
     from .fold import factor_products, fold_broadcasts
     counted = []
     fold_broadcasts(body, counted)
