@@ -19,6 +19,7 @@ from .names import _PRIVATE, SLICE  # noqa: E402
 from .syntax_trees import _to_gast, ast_to_gast, to_python_ast  # noqa: E402,F401
 from .syntax_walks import (_WALKED_FIELDS, _walked_fields, map_own_statements,  # noqa: E402,F401
                            nodes, own_nodes, walk, walk_names)
+from .syntax_walks import nodes as _nodes  # noqa: E402  (settle's parameter is `nodes`)
 
 __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
     "parse_module", "parse_function", "parse_python", "to_python_ast", "ast_to_gast", "name", "load", "store",
@@ -413,11 +414,15 @@ def comment(text):
 
 
 # -- placeholders (names.py's private names) made readable; moved from names.py --
-def settle(nodes, bindings):
+def settle(nodes, bindings, walked=None):
     """Rename the placeholders in `nodes` (gast trees, changed in place) to free readable
-    names, binding the builtins among them in `bindings`."""
+    names, binding the builtins among them in `bindings`. `walked`, a list where given,
+    receives the nodes of the trees (for a reader of them all after the renaming:
+    emit.to_source)."""
     used, found = set(bindings), set()
-    every = [n for node in nodes for n in walk(node)]
+    every = [] if walked is None else walked
+    for node in nodes:
+        every += _nodes(node)
     name_type = gast.Name
     for n in every:
         if n.__class__ is name_type:   # most nodes with a name (asked first, no generator)

@@ -199,10 +199,10 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
                            if n.id.startswith("d_")
                            and n.id not in rev.primal_names}
     finals = {rev.adjoints.get(w) for w in wrt if w in final_state} - {None}
-    walked = list(adjoint)
+    as_walked = list(adjoint)
     defer_scalar_factor(adjoint, rev, shapes, namer, finals, names, bindings, names_of)
     # (a rewrite adds a statement: the same statements, the names walked are theirs)
-    same = len(adjoint) == len(walked) and all(a is b for a, b in zip(adjoint, walked))
+    same = len(adjoint) == len(as_walked) and all(a is b for a, b in zip(adjoint, as_walked))
     body += propagate_copies(adjoint, names, keep=tail,
                              names_of=names_of if same else None) + tail
     from .fold import factor_products, fold_broadcasts
@@ -228,9 +228,10 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
               f"({KIND_TITLES[kind].lower()}, reverse mode). DO NOT EDIT.\n")
     from .tidy import tidy
     defs = tidy([fdef] + rev.program.defs)
-    settle(defs, bindings)
+    walked = []
+    settle(defs, bindings, walked)
     refuse_captured_names(rev.program, bindings)
-    function_text = emit.to_source(defs)
+    function_text = emit.to_source(defs, walked=walked)   # (settle renames, emit reads)
     return Emitted(header + function_text, name, bindings, fn, origin, function_text,
                    "reverse", wrt)
 
