@@ -79,7 +79,7 @@ def take(fdef):
     """The `Census` of `fdef`, in one walk."""
     c = Census()
     names = c.names
-    for n in S.walk(fdef):
+    for n in S.nodes(fdef):
         cls = n.__class__
         if cls is S.Name:
             names.add(n.id)

@@ -252,7 +252,7 @@ def assigned_names(nodes):
     """Names bound anywhere in a list of user statements (Python's local rule)."""
     out = set()
     for stmt in nodes:
-        for node in S.walk(stmt):
+        for node in S.nodes(stmt):
             if isinstance(node, S.Name) and isinstance(node.ctx, (S.Store, S.Param)):
                 out.add(node.id)
             elif isinstance(node, (S.FunctionDef,)):

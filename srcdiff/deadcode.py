@@ -33,19 +33,17 @@ MAKERS = frozenset(("grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian
 def drop_unread(body):
     """Remove the unread pure assignments from a function body, in place."""
     stmts = list(_statements(body))
-    closures = _CLOSURES
-    if any(n.__class__ in closures
-           for stmt in body for n in S.nodes(stmt)):   # (a walk of body reaches nested blocks)
+    reads = _own_reads(stmts)
+    if reads is None:
         return body  # a closure may read any name
     pure = [s for s in stmts if _pure(s)]
     pure_ids = {id(s) for s in pure}
     useful = set()
     for stmt in stmts:
         if id(stmt) not in pure_ids:
-            useful |= _own_loads(stmt)
+            useful |= reads[id(stmt)]
             if isinstance(stmt, S.AugAssign) and isinstance(stmt.target, S.Name):
                 useful.add(stmt.target.id)
-    reads = {id(stmt): _loads(stmt.value) for stmt in pure}   # once, not per round
     backward = pure[::-1]   # (a generator against program order: a round settles most bodies)
     useful = fixpoint.closure(useful, lambda useful: (
         n for stmt in backward if stmt.targets[0].id in useful for n in reads[id(stmt)]))
@@ -65,17 +63,36 @@ def _statements(body):
             yield from _statements(getattr(stmt, field, None) or [])
 
 
-def _own_loads(stmt):
-    """Names a statement reads itself (a compound statement: its test or iterable only)."""
-    if isinstance(stmt, (S.If, S.While)):
-        return _loads(stmt.test)
-    if isinstance(stmt, S.For):
-        return _loads(stmt.iter)
-    return _loads(stmt)
-
-
-def _loads(node):
-    return {n.id for n in S.walk_names(node) if n.ctx.__class__ is S.Load}
+def _own_reads(stmts):
+    """{id(statement): the names it reads itself} for `stmts` (every statement of a body,
+    `_statements`'), each statement's own part walked once (a compound statement's test or
+    iterable: its blocks are statements of their own; a pure assignment's reads are its
+    value's); None where a closure, a global or a nonlocal is met. The parts
+    walked hold every node of the body (a statement whose blocks `_statements` does not
+    list, as a try, a with or a def, is walked whole)."""
+    reads = {}
+    closures, name_type, load = _CLOSURES, S.Name, S.Load
+    for stmt in stmts:
+        cls = stmt.__class__
+        if cls is S.If or cls is S.While:
+            parts = (stmt.test,)
+        elif cls is S.For:
+            parts = (stmt.iter,)   # (its target's reads, as `x[i]`'s, are not counted)
+            if any(n.__class__ in closures for n in S.nodes(stmt.target)):
+                return None
+        else:
+            parts = (stmt,)
+        names = set()
+        for part in parts:
+            for n in S.nodes(part):
+                kind = n.__class__
+                if kind is name_type:
+                    if n.ctx.__class__ is load:
+                        names.add(n.id)
+                elif kind in closures:
+                    return None
+        reads[id(stmt)] = names
+    return reads
 
 
 def _atom(node):

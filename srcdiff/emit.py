@@ -31,15 +31,16 @@ def _unparse(tree, use_astor=True):
     return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
 
 
-def to_source(nodes, use_astor=True):
-    """Source text for a gast node or a list of gast statements."""
+def to_source(nodes, use_astor=True, walked=None):
+    """Source text for a gast node or a list of gast statements. `walked`: the nodes of
+    the list's statements (S.settle's `walked`), where walked already."""
     if isinstance(nodes, list):
         module = S.Module(body=nodes, type_ignores=[])
     elif isinstance(nodes, S.Module):
         module = nodes
     else:
         module = S.Module(body=[nodes], type_ignores=[])
-    marked, empty, negative = _survey(module)
+    marked, empty, negative = _survey(module, walked)
     if marked:
         module = _MethodForm().visit(S.clone(module))
     if negative:
@@ -48,7 +49,9 @@ def to_source(nodes, use_astor=True):
         module = S.clone(module)
         for stmt, field in _empty_blocks(module):
             getattr(stmt, field).append(S.Pass())
-    text = _unparse(S.to_python_ast(module), use_astor)
+    # converted without source positions: astor reads none (ast.unparse, the fallback,
+    # is given them by ast.fix_missing_locations)
+    text = _unparse(S.to_python_ast(module, positions=False), use_astor)
     lines = []
     for line in text.splitlines():
         match = _MARKER.match(line)
@@ -64,12 +67,14 @@ _REQUIRED = ("body",)            # blocks Python requires to hold a statement
 _OPTIONAL = ("orelse", "finalbody")  # blocks that may be absent, but not present and empty
 
 
-def _survey(module):
+def _survey(module, walked=None):
     """(whether a call is marked to print in its written form, whether a block is empty,
-    whether a negative number is a power's base or an attribute's owner), in one pass."""
+    whether a negative number is a power's base or an attribute's owner), in one pass
+    over the module's nodes (`walked`: its statements', where walked already: the module
+    itself holds none of these)."""
     marked = empty = negative = False
     call, blocks, power = S.Call, (S.stmt, S.excepthandler), S.BinOp
-    for node in S.nodes(module):
+    for node in S.nodes(module) if walked is None else walked:
         if node.__class__ is call:   # the marks are set on calls (syntax.py)
             if not marked:
                 held = node.__dict__

@@ -73,10 +73,27 @@ def fold_broadcasts(body, counted=None):
                 and _number(stmt.value) and type(stmt.value.value) is float):
             numbers[stmt.targets[0].id] = (i, stmt.value.value)
     folded = set()
-    _block(body, None, numbers, folded)
+    before = {}   # index of a top-level statement rewritten -> its counts before
+
+    def rewriting(top):
+        if top not in before:
+            before[top] = _counts([body[top]])
+    _block(body, None, numbers, folded, rewriting)
     if not folded:
         return body
-    now, loads = _counts(body)   # the stores as folded: `now` (folding binds nothing new)
+    # the counts as folded: those of the statements rewritten counted again (the others
+    # are as they were), not the whole body
+    now = stores
+    for top, (old_stores, old_loads) in before.items():
+        new_stores, new_loads = _counts([body[top]])
+        for table, old, new in ((now, old_stores, new_stores), (loads, old_loads, new_loads)):
+            for name, count in old.items():
+                table[name] -= count
+            for name, count in new.items():
+                table[name] = table.get(name, 0) + count
+            for name in old:
+                if not table[name]:
+                    del table[name]
     while folded:
         dead = {n for n in folded if not loads.get(n) and stores.get(n) == 1}
         if not dead:
@@ -101,8 +118,9 @@ def _counts(body):
     return stores, loads
 
 
-def _block(stmts, top, numbers, folded):
-    """One straight-line block; `top`: the index of the top-level statement it is in."""
+def _block(stmts, top, numbers, folded, rewriting):
+    """One straight-line block; `top`: the index of the top-level statement it is in;
+    `rewriting(index)` is called before a top-level statement is first rewritten."""
     facts = {}  # name: the array broadcast into it, while neither changes
     for k, stmt in enumerate(stmts):
         t = top if top is not None else k
@@ -112,6 +130,8 @@ def _block(stmts, top, numbers, folded):
             side = getattr(node, S.FULL_PRODUCT, None)
             if side is None or not isinstance(node, S.BinOp):
                 continue
+            if not marked:
+                rewriting(t)
             marked = True
             operand = getattr(node, side)
             if isinstance(operand, S.Name) and operand.id in facts:
@@ -123,7 +143,7 @@ def _block(stmts, top, numbers, folded):
         for field in ("body", "orelse"):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list) and inner and not isinstance(stmt, S.FunctionDef):
-                _block(inner, t, numbers, folded)
+                _block(inner, t, numbers, folded, rewriting)
         spread = _broadcast_of(stmt, facts)
         # the names the statement binds (the rewrites above change only what it reads: a
         # simple statement's own nodes, walked before them, have every binding it makes)

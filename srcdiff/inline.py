@@ -22,37 +22,40 @@ from . import syntax as S
 from .syntax import COMMENT
 
 
-def inline_single_use(body, sizes):
-    """Inline the qualifying temporaries of a function's top-level statements, in place."""
+def inline_single_use(body, sizes, names=liveness.UNCOUNTED):
+    """Inline the qualifying temporaries of a function's top-level statements, in place.
+    `names`: `liveness.census(body)`, where taken (kept up to date here)."""
     if not sizes:
         return body
+    if names is liveness.UNCOUNTED:
+        names = liveness.census(body)
+    if names is None:
+        return body  # a closure might read a name later
     stores, loads = {}, {}
-    name_type, closures = S.Name, _CLOSURES
-    for stmt in body:
-        for n in S.nodes(stmt):
-            cls = n.__class__
-            if cls is name_type:
-                table = loads if n.ctx.__class__ is S.Load else stores
-                table[n.id] = table.get(n.id, 0) + 1
-            elif cls in closures:
-                return body  # a closure might read a name later
-    dead = set()
+    for reads, binds in names:
+        for name in reads:
+            loads[name] = loads.get(name, 0) + 1
+        for name in binds:
+            stores[name] = stores.get(name, 0) + 1
+    dead, changed = set(), set()
     for i, stmt in enumerate(body):
         if not _inlinable(stmt, stores, loads, sizes):
             continue
         name = stmt.targets[0].id
         reads = {n.id for n in S.walk_names(stmt.value)}
-        for later in body[i + 1:]:
+        for j in range(i + 1, len(body)):
+            later = body[j]
             if _operand_into(later, name, stmt.value):
                 dead.add(i)
+                changed.add(j)
                 break
             if not _passable(later, name, reads):
                 break
+    for j in changed - dead:
+        names[j] = liveness.statement_names(body[j])
     body[:] = [s for i, s in enumerate(body) if i not in dead]
+    names[:] = [n for i, n in enumerate(names) if i not in dead]
     return body
-
-
-_CLOSURES = frozenset((S.FunctionDef, S.Lambda, S.ClassDef, S.Global, S.Nonlocal))
 
 
 def _passable(stmt, name, reads):

@@ -28,25 +28,55 @@ MIN_ELEMENTS = 2 ** 14  # 128 KiB of float64
 
 _CLOSURES = frozenset((S.FunctionDef, S.Lambda, S.ClassDef, S.Global, S.Nonlocal))
 
+UNCOUNTED = object()   # no census given: the pass takes one itself
 
-def free_dead(body, sizes):
+
+def statement_names(stmt):
+    """(the names `stmt` reads, the names it binds or deletes), one entry per Name node of
+    it; None where it holds a def, a lambda, a class, a global or a nonlocal."""
+    loads, stores = [], []
+    name_type, closures, load = S.Name, _CLOSURES, S.Load
+    for n in S.nodes(stmt):
+        cls = n.__class__
+        if cls is name_type:
+            (loads if n.ctx.__class__ is load else stores).append(n.id)
+        elif cls in closures:
+            return None
+    return loads, stores
+
+
+def census(body):
+    """[statement_names(stmt) for each statement of `body`], or None where one of them holds
+    a closure (a closure might read any name later: inline.py's and this module's passes
+    then change nothing). inline_single_use, reuse_dead_operands and free_dead read it one
+    after the other, each keeping it up to date (in place) as it changes the body."""
+    out = []
+    for stmt in body:
+        names = statement_names(stmt)
+        if names is None:
+            return None
+        out.append(names)
+    return out
+
+
+def free_dead(body, sizes, names=UNCOUNTED):
     """Insert `del` statements into `body` (a function's top-level statements) in place.
 
-    `sizes`: {name: number of elements} where known."""
+    `sizes`: {name: number of elements} where known; `names`: `census(body)`, where
+    taken."""
     if not sizes:
         return body
+    if names is UNCOUNTED:
+        names = census(body)
+    if names is None:
+        return body  # a closure might read a name later
     stores, defined, last_read = {}, {}, {}
-    name_type, closures = S.Name, _CLOSURES
     for i, stmt in enumerate(body):
-        for n in S.nodes(stmt):
-            cls = n.__class__
-            if cls is name_type:
-                if n.ctx.__class__ is S.Load:
-                    last_read[n.id] = i
-                else:
-                    stores[n.id] = stores.get(n.id, 0) + 1
-            elif cls in closures:
-                return body  # a closure might read a name later
+        loads, binds = names[i]
+        for name in loads:
+            last_read[name] = i
+        for name in binds:
+            stores[name] = stores.get(name, 0) + 1
         if isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and \
                 isinstance(stmt.targets[0], S.Name) and not _shares(stmt.value):
             defined.setdefault(stmt.targets[0].id, i)
@@ -59,9 +89,10 @@ def free_dead(body, sizes):
                 and any(not _is_copy(s) for s in body[last + 1:-1])):
             after.setdefault(last, []).append(name)
     for i in sorted(after, reverse=True):
-        names = sorted(after[i])
+        freed = sorted(after[i])
         body.insert(i + 1, S.Delete(targets=[S.Name(id=n, ctx=S.Del(), annotation=None,
-                                                    type_comment=None) for n in names]))
+                                                    type_comment=None) for n in freed]))
+        names.insert(i + 1, ([], freed))
     return body
 
 
@@ -115,7 +146,7 @@ _REDUCTIONS = frozenset(("sum", "max", "min", "amax", "amin"))
 _KEPT_DTYPE_OPS = (S.Add, S.Sub, S.Mult, S.Div)
 
 
-def reuse_dead_operands(body, shapes):
+def reuse_dead_operands(body, shapes, names=UNCOUNTED):
     """Rewrite `d = r * t` (or `t * r`, `t / r`) as `t *= r` (`t /= r`) and `d = t`, in place,
     where `t` is a large fresh temporary (bound once, at the top level, by a NumPy call or an
     operator: an array nothing else holds) that no statement reads after this one, and where
@@ -125,21 +156,21 @@ def reuse_dead_operands(body, shapes):
     not part of what a variant is specialised on. The product is then written into t's
     memory, as a hand-written adjoint's `e /= s` does, instead of into a new array; an
     immutable value (a NumPy scalar, another array module's array) is rebound by `*=`
-    instead, the same value either way."""
+    instead, the same value either way. `names`: `census(body)`, where taken (kept up to
+    date here)."""
     if not shapes:
         return body
+    if names is UNCOUNTED:
+        names = census(body)
+    if names is None:
+        return body
     stores, reads, bound_at, classes = {}, {}, {}, {}
-    name_type, closures = S.Name, _CLOSURES
     for i, stmt in enumerate(body):
-        for n in S.nodes(stmt):
-            cls = n.__class__
-            if cls is name_type:
-                if n.ctx.__class__ is S.Load:
-                    reads.setdefault(n.id, []).append(i)
-                else:
-                    stores[n.id] = stores.get(n.id, 0) + 1
-            elif cls in closures:
-                return body
+        loads, binds = names[i]
+        for name in loads:
+            reads.setdefault(name, []).append(i)
+        for name in binds:
+            stores[name] = stores.get(name, 0) + 1
         if isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and \
                 isinstance(stmt.targets[0], S.Name):
             bound_at.setdefault(stmt.targets[0].id, (i, stmt.value))
@@ -151,16 +182,19 @@ def reuse_dead_operands(body, shapes):
             token = _dtype_class(value, classes)
             if token is not None:
                 classes[name] = token if token != "fresh" else name
-    out = []
+    out, counted = [], []
     for i, stmt in enumerate(body):
         found = _reusable(stmt, i, stores, reads, bound_at, classes, shapes)
         if found is None:
             out.append(stmt)
+            counted.append(names[i])
             continue
         temp, op, other = found
         out.append(S.AugAssign(target=S.store(temp), op=op, value=other))
         out.append(S.Assign(targets=[stmt.targets[0]], value=S.load(temp), type_comment=None))
+        counted += [statement_names(out[-2]), statement_names(out[-1])]
     body[:] = out
+    names[:] = counted
     return body
 
 

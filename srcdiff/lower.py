@@ -99,7 +99,7 @@ def _module_names_objects(fdef, resolver, local):
     """Whether the function reads, through a module of the user's it names (`m.make(x)`,
     `m.V`; not one of Python's own, whose classes, `itertools.product`, are no user's), a
     class of the user's or a factory of one (factories.names_objects)."""
-    for n in S.walk(fdef):
+    for n in S.nodes(fdef):
         if isinstance(n, S.Attribute) and isinstance(n.value, S.Name) and \
                 n.value.id not in local:
             module = resolver.lookup(n.value.id, None)

@@ -303,7 +303,7 @@ def copy_lowered(low):
 
     body = S.clone(low.body)
     for stmt in body:
-        for node in S.walk(stmt):
+        for node in S.nodes(stmt):
             facts(node)
     defaults = {k: S.clone(v) for k, v in low.defaults.items()}
     new = Lowered(low.name, list(low.params), defaults, body, copy.deepcopy(low.namer),

@@ -12,14 +12,18 @@ in place while the copy is alive (see reverse.py on owned and borrowed adjoints)
 from . import syntax as S
 
 
-def propagate_copies(body, names, keep=()):
+def propagate_copies(body, names, keep=(), names_of=None):
     """Remove copies `a = b` between `names` (adjoint variables) where that is safe.
 
     `keep`: extra nodes (e.g. the return statement) whose names count as uses.
+    `names_of`: the Name nodes of each statement of `body` as it is (`S.walk_names`'), where
+    the caller walked them.
     """
     counts = {}
-    for node in list(body) + list(keep):
-        for n in S.walk_names(node):
+    if names_of is None:
+        names_of = [S.walk_names(node) for node in body]
+    for found in list(names_of) + [S.walk_names(node) for node in keep]:
+        for n in found:
             if n.id in names:
                 counts[n.id] = counts.get(n.id, 0) + 1
     _block(body, names, counts)

@@ -185,7 +185,7 @@ class TapeMixin:
                 if isinstance(stmt, (S.For, S.While)):
                     parts = [stmt.target, stmt.iter] if isinstance(stmt, S.For) else [stmt.test]
                 for part in parts:
-                    self._not_tests |= {n.id for n in S.walk(part) if isinstance(n, S.Name)
+                    self._not_tests |= {n.id for n in S.nodes(part) if isinstance(n, S.Name)
                                         and isinstance(n.ctx, S.Load)}
         return self._not_tests
 

@@ -206,13 +206,13 @@ def d_targets(stmt):
 
 def d_reads(stmt):
     nodes = [stmt.value] if isinstance(stmt, S.Assign) else [stmt]
-    return [n.slice.id for root in nodes for n in S.walk(root) if is_d(n)]
+    return [n.slice.id for root in nodes for n in S.nodes(root) if is_d(n)]
 
 
 def free_names(body, bound):
     """The names `body` reads and neither binds nor finds in `bound`, in the order of their
     first read (one walk of each statement)."""
-    names = [n for stmt in body for n in S.walk(stmt) if isinstance(n, S.Name)]
+    names = [n for stmt in body for n in S.nodes(stmt) if isinstance(n, S.Name)]
     assigned = {n.id for n in names if isinstance(n.ctx, S.Store)}
     free = []
     for n in names:

@@ -357,7 +357,7 @@ def list_names(body):
     """Local names every assignment of which is a list or tuple display or comprehension
     (lst = [a, b]): a ufunc given one of them gets an array of it (see lower.py's Lowerer.call)."""
     kinds, others = set(), set()
-    for node in S.walk(S.Module(body=list(body), type_ignores=[])):
+    for node in S.nodes(S.Module(body=list(body), type_ignores=[])):
         if isinstance(node, S.Assign):
             listy = isinstance(node.value, (S.List, S.Tuple, S.ListComp))
             for target in node.targets:

@@ -76,7 +76,7 @@ class Shapes:
         self.ints = surely_ints(low)
         state = {p: s for p, s in inputs.items() if s is not UNKNOWN}
         # where emitted code can read a placeholder's size: a parameter never rebound
-        rebound = {n.id for stmt in analyze.flatten(low.body) for n in S.walk(stmt)
+        rebound = {n.id for stmt in analyze.flatten(low.body) for n in S.nodes(stmt)
                    if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
         self.inputs = {p: s for p, s in state.items() if p in low.params and p not in rebound}
         self.sources = {}

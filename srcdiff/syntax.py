@@ -19,6 +19,7 @@ from .names import _PRIVATE, SLICE  # noqa: E402
 from .syntax_trees import _to_gast, ast_to_gast, to_python_ast  # noqa: E402,F401
 from .syntax_walks import (_WALKED_FIELDS, _walked_fields, map_own_statements,  # noqa: E402,F401
                            nodes, own_nodes, scope_nodes, walk, walk_names)
+from .syntax_walks import nodes as _nodes  # noqa: E402  (settle's parameter is `nodes`)
 
 __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
     "parse_module", "parse_function", "parse_python", "to_python_ast", "ast_to_gast", "name", "load", "store",
@@ -34,7 +35,12 @@ class NodeTransformer(gast.NodeTransformer):
     """ast.NodeTransformer, its generic_visit about a third faster: fields read from the
     node's dict, the expression contexts (which no transformer of srcdiff's visits) not
     visited, as `walk` skips them; `visit` finds each node class's method once per
-    transformer class (ast's builds the name `visit_<class>` and looks it up at every node)."""
+    transformer class (ast's builds the name `visit_<class>` and looks it up at every node).
+    A child that visiting would give back unchanged is not visited: one of a class the
+    transformer leaves to generic_visit (no `visit_<class>`, `visit` and `generic_visit`
+    not overridden; a constant's is ast's visit_Constant, which calls generic_visit where
+    no visit_Num or the like is defined), each of whose fields that may hold a node is unset or None (an
+    operator, a constant, a name; generic_visit of it changes nothing)."""
 
     def visit(self, node):
         cls = self.__class__
@@ -42,10 +48,18 @@ class NodeTransformer(gast.NodeTransformer):
         if table is None:
             table = {}
             cls._sd_visitors = table   # on this class itself: a subclass keeps its own
+            cls._sd_plain = {}
         kind = node.__class__
         method = table.get(kind)
         if method is None:
-            method = table[kind] = getattr(cls, "visit_" + kind.__name__, cls.generic_visit)
+            method = getattr(cls, "visit_" + kind.__name__, cls.generic_visit)
+            if method is _CONSTANT_VISIT and not any(
+                    hasattr(cls, "visit_" + legacy) for legacy in _LEGACY_CONSTANTS):
+                method = cls.generic_visit   # what ast's visit_Constant calls, without them
+            table[kind] = method
+            if method is _GENERIC_VISIT and cls.visit is _VISIT:
+                fields = _WALKED_FIELDS.get(kind)
+                cls._sd_plain[kind] = _walked_fields(kind) if fields is None else fields
         return method(self, node)
 
     def generic_visit(self, node):
@@ -55,12 +69,22 @@ class NodeTransformer(gast.NodeTransformer):
             fields = _walked_fields(cls)
         values = node.__dict__
         ast_type = gast.AST
+        plain = self.__class__.__dict__.get("_sd_plain") or _NONE_PLAIN
         for field in fields:
             old = values.get(field)
             if old.__class__ is list:
                 new = []
                 for value in old:
                     if isinstance(value, ast_type):
+                        leaves = plain.get(value.__class__)
+                        if leaves is not None:   # unchanged if it holds no node
+                            inner = value.__dict__
+                            for leaf in leaves:
+                                if inner.get(leaf) is not None:
+                                    break
+                            else:
+                                new.append(value)
+                                continue
                         value = self.visit(value)
                         if value is None:
                             continue
@@ -70,12 +94,29 @@ class NodeTransformer(gast.NodeTransformer):
                     new.append(value)
                 old[:] = new
             elif isinstance(old, ast_type):
+                leaves = plain.get(old.__class__)
+                if leaves is not None:   # unchanged if it holds no node
+                    inner = old.__dict__
+                    for leaf in leaves:
+                        if inner.get(leaf) is not None:
+                            break
+                    else:
+                        continue
                 replaced = self.visit(old)
                 if replaced is None:
                     delattr(node, field)
                 else:
                     setattr(node, field, replaced)
         return node
+
+
+_GENERIC_VISIT = NodeTransformer.generic_visit
+_VISIT = NodeTransformer.visit
+_NONE_PLAIN = {}
+# ast.NodeVisitor's visit_Constant looks for these old methods (deprecated), then calls
+# generic_visit: a transformer defining none of them has generic_visit for a constant
+_CONSTANT_VISIT = ast.NodeVisitor.visit_Constant
+_LEGACY_CONSTANTS = ("Num", "Str", "Bytes", "NameConstant", "Ellipsis")
 
 
 # Set on a call `numpy.sum(x, ...)` that the user wrote as `x.sum(...)`: the name of the
@@ -378,11 +419,15 @@ def comment(text):
 
 
 # -- placeholders (names.py's private names) made readable; moved from names.py --
-def settle(nodes, bindings):
+def settle(nodes, bindings, walked=None):
     """Rename the placeholders in `nodes` (gast trees, changed in place) to free readable
-    names, binding the builtins among them in `bindings`."""
+    names, binding the builtins among them in `bindings`. `walked`, a list where given,
+    receives the nodes of the trees (for a reader of them all after the renaming:
+    emit.to_source)."""
     used, found = set(bindings), set()
-    every = [n for node in nodes for n in walk(node)]
+    every = [] if walked is None else walked
+    for node in nodes:
+        every += _nodes(node)
     name_type = gast.Name
     for n in every:
         if n.__class__ is name_type:   # most nodes with a name (asked first, no generator)

@@ -74,27 +74,29 @@ def _gast_spec(cls):
     return target, target._fields, absent
 
 
-def to_python_ast(node):
+def to_python_ast(node, positions=True):
     """Convert a gast tree into the standard library's ast.
 
     The same tree as gast.gast_to_ast gives (a test compares them on every file of the
     project), about four times faster: fields are copied by name, with gast's three
     differences mended (a Name that is a parameter becomes an `arg`, a handler's name a
     string, and a plain Name drops gast's annotation); a node kind not known here is
-    converted by gast itself."""
+    converted by gast itself. Without `positions`, the source positions are left out (for
+    text made from the tree, which reads none: emit.py)."""
+    place = _copy_position if positions else None
     if isinstance(node, list):
-        return [_to_ast(n) for n in node]
-    return _to_ast(node)
+        return [_to_ast(n, place) for n in node]
+    return _to_ast(node, place)
 
 
 _AST_SPECS = {}  # gast class -> (ast class, its fields) or None: convert with gast
 _CONTEXTS = {gast.Load: ast.Load(), gast.Store: ast.Store(), gast.Del: ast.Del()}
 
 
-def _to_ast(node):
+def _to_ast(node, place):
     cls = node.__class__
     if cls is list:
-        return [_to_ast(n) for n in node]
+        return [_to_ast(n, place) for n in node]
     if not isinstance(node, gast.AST):
         return node
     if cls is gast.Name:
@@ -103,16 +105,16 @@ def _to_ast(node):
         return _CONTEXTS[cls]
     elif cls is gast.arguments:
         new = ast.arguments(
-            posonlyargs=[_to_arg(a) for a in node.posonlyargs],
-            args=[_to_arg(a) for a in node.args], vararg=_to_arg(node.vararg),
-            kwonlyargs=[_to_arg(a) for a in node.kwonlyargs],
-            kw_defaults=_to_ast(node.kw_defaults), kwarg=_to_arg(node.kwarg),
-            defaults=_to_ast(node.defaults))
+            posonlyargs=[_to_arg(a, place) for a in node.posonlyargs],
+            args=[_to_arg(a, place) for a in node.args], vararg=_to_arg(node.vararg, place),
+            kwonlyargs=[_to_arg(a, place) for a in node.kwonlyargs],
+            kw_defaults=_to_ast(node.kw_defaults, place), kwarg=_to_arg(node.kwarg, place),
+            defaults=_to_ast(node.defaults, place))
         return new
     elif cls is gast.ExceptHandler:
-        new = ast.ExceptHandler(type=_to_ast(node.type),
+        new = ast.ExceptHandler(type=_to_ast(node.type, place),
                                 name=node.name.id if node.name else None,
-                                body=_to_ast(node.body))
+                                body=_to_ast(node.body, place))
     else:
         spec = _AST_SPECS.get(cls, False)
         if spec is False:
@@ -123,8 +125,9 @@ def _to_ast(node):
         values = node.__dict__
         new = target.__new__(target)
         for field in fields:
-            setattr(new, field, _to_ast(values[field]))
-    _copy_position(node, new)
+            setattr(new, field, _to_ast(values[field], place))
+    if place is not None:
+        place(node, new)
     return new
 
 
@@ -136,12 +139,13 @@ def _ast_spec(cls):
     return target, target._fields
 
 
-def _to_arg(node):
+def _to_arg(node, place):
     if node is None:
         return None
-    new = ast.arg(arg=node.id, annotation=_to_ast(node.annotation),
+    new = ast.arg(arg=node.id, annotation=_to_ast(node.annotation, place),
                   type_comment=node.type_comment)
-    _copy_position(node, new)
+    if place is not None:
+        place(node, new)
     return new
 
 

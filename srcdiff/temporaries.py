@@ -40,9 +40,10 @@ _PURE_NUMPY = frozenset((
 _PURE_ATTRS = frozenset(("shape", "ndim", "size", "dtype", "T", "real", "imag"))
 
 
-def inline_temporaries(fdef):
-    """Inline the single-use temporaries of a function (and of the functions in it)."""
-    counts, kinds = _census(fdef)
+def inline_temporaries(fdef, census=None):
+    """Inline the single-use temporaries of a function (and of the functions in it).
+    `census`: `census_of(S.nodes(fdef))` where the caller walked it (tidy.py)."""
+    counts, kinds = _census(fdef) if census is None else census
     if S.Global in kinds or S.Nonlocal in kinds:
         return fdef
     _blocks(fdef.body, counts)
@@ -96,8 +97,13 @@ def _bound_name(stmt):
 def _census(node):
     """({name: [stores (params and deletions included), loads]} over the whole tree, the
     set of node classes in it), in one walk."""
+    return census_of(S.nodes(node))
+
+
+def census_of(found):
+    """`_census` of a tree whose nodes are `found` (S.nodes')."""
     counts, kinds = {}, set()
-    for n in S.nodes(node):
+    for n in found:
         cls = n.__class__
         kinds.add(cls)
         if cls is S.Name:

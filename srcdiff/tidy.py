@@ -18,7 +18,7 @@ helper variants it calls), each rewrite exact (the same operations on the same v
   dropped (srcdiff/unused.py).
 """
 from . import syntax as S
-from .temporaries import inline_temporaries
+from .temporaries import census_of, inline_temporaries
 from .unused import drop_unused
 
 
@@ -27,8 +27,12 @@ def tidy(defs):
     of those kept."""
     defs = drop_unused(defs)
     for fdef in defs:
-        _arithmetic(fdef)
-        inline_temporaries(fdef)
+        found = S.nodes(fdef)
+        # counted before the arithmetic is tidied: it rewrites no name, binds nothing and
+        # adds or takes no global, nonlocal or try (one walk of the function for both)
+        census = census_of(found)
+        _arithmetic(fdef, found)
+        inline_temporaries(fdef, census)
     return defs
 
 
@@ -39,12 +43,12 @@ def _negation(node):
     return None
 
 
-def _arithmetic(tree):
+def _arithmetic(tree, found=None):
     """`a + -e` to `a - e`, `a += -e` to `a -= e`, `x ** 1` to `x` (see the module's doc), in
     place. The nodes are rewritten children first (the reverse of `walk`'s breadth-first
     order has every node after the nodes under it), each in place (a rewrite changes only
     the node's own fields), so no transformer rebuilds every list of the tree."""
-    for node in reversed(S.nodes(tree)):
+    for node in reversed(S.nodes(tree) if found is None else found):
         cls = node.__class__
         if cls is S.BinOp:
             op = node.op.__class__

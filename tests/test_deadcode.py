@@ -148,3 +148,39 @@ def test_unread_makers_are_looked_for_before_the_reads_are_walked(monkeypatch):
     deadcode.drop_unread_makers(body)
     assert [s.targets[0].id for s in body] == ["f", "y"]
     assert walked
+
+
+def test_drop_unread_walks_each_part_of_the_body_once(monkeypatch):
+    """drop_unread finds the closures and the names each statement reads in one walk of its
+    own part (a compound statement's test or iterable, any other statement whole): the
+    nodes walked are no more than the body's; what goes is as before (an unread chain, an
+    unread line in a branch), and a lambda anywhere, a loop's target included, keeps all."""
+    from srcdiff import deadcode, syntax
+    walked = []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(syntax, name)
+
+        def nodes(self, node):
+            found = syntax.nodes(node)
+            walked.extend(found)
+            return found
+
+        def walk_names(self, node):
+            walked.extend(syntax.nodes(node))
+            return syntax.walk_names(node)
+    text = ("a = x * 2.0\nb = a + 1.0\nc = numpy.sin(x)\nfor i in range(3):\n"
+            "    u = c * 2.0\n    t = c + u\n    out.append(t)\nif c > 0:\n    d = c\n")
+    body = syntax.quote(text)
+    everything = len(syntax.nodes(syntax.Module(body=body, type_ignores=[])))
+    monkeypatch.setattr(deadcode, "S", Counting())
+    deadcode.drop_unread(body)
+    assert len(walked) <= everything, (len(walked), everything)
+    monkeypatch.setattr(deadcode, "S", syntax)
+    assert syntax.spell(syntax.Module(body=body, type_ignores=[])).split() == (
+        "c = numpy.sin(x)\nfor i in range(3):\n    u = c * 2.0\n    t = c + u\n"
+        "    out.append(t)\nif c > 0:\n    pass\n").split()
+    for closure in ("f = lambda z: z\n", "for g(lambda: 0).a in xs:\n    pass\n"):
+        kept = syntax.quote(text + closure)
+        assert len(deadcode.drop_unread(kept)) == len(syntax.quote(text + closure))

@@ -161,3 +161,25 @@ def test_negative_constants_print_as_python_reads_them():
         for use_astor in (True, False):
             printed = emit.to_source(tree, use_astor=use_astor).strip()
             assert eval(printed, {"k": x}) == eval(text, {"k": x}), (text, printed)
+
+
+def test_the_survey_reads_the_nodes_settle_walked(monkeypatch):
+    """transform.py hands emit the nodes S.settle walked (after its renaming nothing changes
+    the trees): emit does not walk them again, and prints what it prints from its own walk
+    (a method kept as written, a negative base)."""
+    from srcdiff import syntax as S
+    from srcdiff.api import clear_cache
+    real, handed = emit.to_source, []
+
+    def checking(defs, use_astor=True, walked=None):
+        if walked is not None:
+            handed.append(walked)
+            assert sorted(map(id, walked)) == sorted(
+                id(n) for d in defs for n in S.nodes(d))
+            assert real(defs, use_astor, walked) == real(defs, use_astor)
+        return real(defs, use_astor, walked)
+    monkeypatch.setattr(emit, "to_source", checking)
+    clear_cache()
+    for f in (methods, alternating):
+        transform.reverse_source(f, ("x",))
+    assert len(handed) == 2

@@ -195,3 +195,28 @@ def test_the_counts_folding_hands_on_are_a_fresh_count(rng, f, shapes, monkeypat
     srcdiff.grad(f)(*args)
     if f in (row_scaled, scaled_square, sum_then_scale):
         assert handed, "these fold a broadcast: their counts are handed on"
+
+
+@pytest.mark.parametrize("f, shapes", [
+    (row_scaled, ((3, 4), (3, 4))), (scaled_square, ((3, 4),)),
+    (sum_then_scale, ((3, 4), (3, 4), (4,))),
+])
+def test_folding_counts_the_whole_body_once(rng, f, shapes, monkeypatch):
+    # the counts after folding are those before, with the statements folding rewrote
+    # counted again: the whole body is counted once, not again after folding (the counts
+    # handed on are held to a fresh count by the test above)
+    from srcdiff import fold
+    count = fold._counts
+    wholes = []
+
+    def counted(body):
+        if len(body) > 1:
+            wholes.append(len(body))
+        return count(body)
+
+    monkeypatch.setattr(fold, "_counts", counted)
+    from srcdiff.api import clear_cache
+    clear_cache()
+    args = [np.asarray(rng.uniform(0.2, 0.9, size=s)) for s in shapes]
+    srcdiff.grad(f, wrt=tuple(range(len(args))))(*args)   # one transform, one fold
+    assert len(wholes) == 1, wholes

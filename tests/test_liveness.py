@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 import srcdiff
+from srcdiff import liveness
+from srcdiff import syntax as S
 from gradcheck import check
 
 
@@ -187,3 +189,52 @@ def test_reuse_conditions(text, shapes, reused):
     assert (" *= " in out or " /= " in out) == reused, out
     if reused:
         assert out.splitlines()[-1] == "d = e", out
+
+
+@pytest.mark.parametrize("f, args", [
+    (mlp_like, lambda rng: (rng.standard_normal((3, 4)), rng.standard_normal((5, 3)))),
+    (chain, lambda rng: (rng.standard_normal((3, 4)),)),
+    (logsumexp, lambda rng: (rng.standard_normal((4, 5)),)),
+    (softmax_weighted, lambda rng: (rng.standard_normal((4, 5)), rng.standard_normal((4, 5)))),
+])
+def test_the_three_passes_share_one_census_kept_up_to_date(small_threshold, monkeypatch, f,
+                                                          args):
+    """inline_single_use, reuse_dead_operands and free_dead read the names of each statement
+    from one census of the body (liveness.census, taken once per derivative), each keeping
+    it up to date as it rewrites the body: after each pass it is what a fresh census of the
+    body gives."""
+    from srcdiff import inline, liveness
+    taken, checked = [], []
+    real = liveness.census
+
+    def census(body):
+        taken.append(len(body))
+        return real(body)
+
+    def checking(name, run):
+        def wrapped(body, facts, names=liveness.UNCOUNTED):
+            before = [S.dump(s) for s in body]
+            out = run(body, facts, names)
+            assert names is not liveness.UNCOUNTED, f"{name} took its own census"
+            if names is not None:
+                assert names == real(body), name
+            checked.append((name, before != [S.dump(s) for s in body]))
+            return out
+        return wrapped
+    monkeypatch.setattr(liveness, "census", census)
+    monkeypatch.setattr(inline, "inline_single_use",
+                        checking("inline", inline.inline_single_use))
+    monkeypatch.setattr(liveness, "reuse_dead_operands",
+                        checking("reuse", liveness.reuse_dead_operands))
+    monkeypatch.setattr(liveness, "free_dead", checking("free", liveness.free_dead))
+    values = args(np.random.default_rng(0))
+    wrt = tuple(range(len(values))) if len(values) > 1 else 0
+    srcdiff.grad(f, wrt=wrt)(*values)
+    assert len(taken) == 1 and [n for n, _ in checked] == ["inline", "reuse", "free"]
+    assert any(changed for _, changed in checked), checked
+
+
+def test_the_census_stops_at_a_closure():
+    body = S.quote("a = x * 2.0\nf = lambda z: z * a\nb = f(a)\n")
+    assert liveness.census(body) is None
+    assert liveness.census(body[:1]) == [(["x"], ["a"])]

@@ -119,3 +119,37 @@ def test_definedness_matches_full_sets():
         for name in names:
             assert (name in defined.maybe(stmt)) == (name in maybe)
             assert (name in defined.must(stmt)) == (name in must)
+
+
+def _chain_of_copies(x, w):
+    h = np.tanh(x * w)
+    s = np.sum(h * h)
+    return s * 2.0 + np.sum(w)
+
+
+def test_copy_propagation_reads_the_names_the_transform_walked(monkeypatch):
+    """transform.py walks the names of the adjoint's statements once (for its adjoint names
+    and defer_scalar_factor); propagate_copies counts from that walk where the adjoint is
+    still those statements, and gives what counting afresh gives."""
+    import srcdiff
+    from srcdiff.api import clear_cache
+    given = []
+    real = optimize.propagate_copies
+
+    def checking(body, names, keep=(), names_of=None):
+        given.append(names_of)
+        if names_of is not None:
+            assert [list(found) for found in names_of] == \
+                [list(S.walk_names(stmt)) for stmt in body]
+            fresh = [S.clone(stmt) for stmt in body]
+            want = S.dump(S.Module(body=real(fresh, names, keep), type_ignores=[]))
+            got = real(body, names, keep, names_of)
+            assert S.dump(S.Module(body=got, type_ignores=[])) == want
+            return got
+        return real(body, names, keep)
+    monkeypatch.setattr(optimize, "propagate_copies", checking)
+    clear_cache()
+    x, w = np.linspace(0.1, 0.9, 4), np.linspace(-0.5, 0.5, 4)
+    srcdiff.grad(_chain_of_copies, wrt=(0, 1))(x, w)
+    assert given and given[0] is not None
+    check(_chain_of_copies, x, w, wrt=(0, 1))

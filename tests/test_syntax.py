@@ -2,6 +2,7 @@
 import ast
 import os
 import sys
+import warnings
 
 import gast
 import pytest
@@ -166,6 +167,71 @@ def test_a_transformer_finds_each_classs_own_visit_method():
                                   (Rename, ["a_r", "b_r", "c_r"])):
         assert names(transformer().visit(S.parse_module("a = b + c\n"))) == expected
     assert names(S.NodeTransformer().visit(S.parse_module("a = b + c\n"))) == ["a", "b", "c"]
+
+
+def test_a_transformer_skips_the_children_it_would_give_back_unchanged():
+    """A child of a class the transformer leaves to generic_visit, holding no node (a name,
+    a constant, an operator), is not visited once its class was met: generic_visit runs
+    for the first of each such class only. A class with a visit method, a transformer that
+    overrides visit or generic_visit, and a name holding an annotation are still visited."""
+    text = "a = b * 2.0 + c * 3.0 - f(d, e, 1.0) * g\n"
+    visited = []
+    generic = S.NodeTransformer.generic_visit.__code__
+
+    def profile(frame, event, arg):
+        if event == "call" and frame.f_code is generic:
+            visited.append(frame.f_locals["node"])
+    class Fresh(S.NodeTransformer):   # (its table of classes met starts empty)
+        pass
+    tree = S.parse_module(text)
+    sys.setprofile(profile)
+    try:
+        Fresh().visit(tree)
+    finally:
+        sys.setprofile(None)
+    kinds = [n.__class__ for n in visited]
+    assert kinds.count(S.Name) == kinds.count(S.Constant) == kinds.count(S.Mult) == 1, kinds
+    assert len(visited) < len(S.nodes(tree))
+    assert S.dump(tree) == S.dump(S.parse_module(text))
+
+    class Constants(S.NodeTransformer):
+        def visit_Constant(self, node):
+            return S.const(node.value * 10)
+
+    class Seen(S.NodeTransformer):
+        def __init__(self):
+            self.seen = []
+
+        def generic_visit(self, node):
+            self.seen.append(node.__class__.__name__)
+            return super().generic_visit(node)
+
+    class Visits(S.NodeTransformer):
+        def __init__(self):
+            self.seen = []
+
+        def visit(self, node):
+            self.seen.append(node.__class__.__name__)
+            return super().visit(node)
+    class Legacy(S.NodeTransformer):   # ast's visit_Constant calls it (deprecated)
+        def visit_Num(self, node):
+            return S.const(node.value * 10)
+    for transformer in (Constants(), Legacy()):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            out = transformer.visit(S.parse_module(text))
+        assert sorted(n.value for n in S.walk(out) if isinstance(n, S.Constant)) == [10, 20, 30]
+    every = sorted(n.__class__.__name__ for n in S.nodes(S.parse_module(text)))
+    for transformer in (Seen(), Visits()):
+        transformer.visit(S.parse_module(text))
+        assert sorted(transformer.seen) == every
+
+    class Annotations(S.NodeTransformer):
+        def visit_Constant(self, node):
+            return S.load("K")
+    fdef = S.parse_module("def h(p: 1, q):\n    return p\n").body[0]
+    Annotations().visit(fdef)
+    assert [a.annotation.id if a.annotation else None for a in fdef.args.args] == ["K", None]
 
 
 def test_own_nodes_leave_out_nested_functions_lambdas_and_classes():

@@ -30,3 +30,16 @@ def test_to_python_ast_round_trips():
     assert isinstance(back, ast.Module)
     assert ast.unparse(back) == ast.unparse(gast.gast_to_ast(tree))
     assert back.body[0].body[0].lineno == 2
+
+
+def test_to_python_ast_without_positions_gives_the_same_tree_unplaced():
+    # emit.py converts without positions (astor reads none; its fallback, ast.unparse,
+    # reads a def's line for type comments, given by ast.fix_missing_locations): the same nodes
+    # and fields, the same text, and no position on any node (parameters included)
+    tree = gast.parse(TEXT)
+    bare = syntax_trees.to_python_ast(tree, positions=False)
+    placed = syntax_trees.to_python_ast(tree)
+    assert ast.dump(bare) == ast.dump(placed) == ast.dump(gast.gast_to_ast(tree))
+    assert not any(hasattr(n, "lineno") for n in ast.walk(bare))
+    assert ast.unparse(ast.fix_missing_locations(bare)) == ast.unparse(placed)
+    assert placed.body[0].body[0].lineno == 2 and placed.body[0].args.args[0].lineno == 1

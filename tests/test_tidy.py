@@ -88,3 +88,28 @@ def test_an_int_array_keeps_its_dtype():
     ns = {}
     exec(_tidied("def f(x, k):\n    return x ** 1 * k\n"), ns)
     assert ns["f"](x, 3).dtype == (x ** 1 * 3).dtype
+
+
+def test_tidy_walks_each_function_once_for_the_arithmetic_and_the_temporaries(monkeypatch):
+    # the arithmetic tidy and the census of temporaries read one walk of the function (the
+    # arithmetic rewrites no name and adds no global, nonlocal or try): what is emitted is
+    # as with a walk each
+    source = ("def f(x, y):\n    a_1 = x ** 1 * y\n    b_1 = a_1 + -y\n    c = b_1 * 2.0\n"
+              "    d_1 = c\n    c += -d_1\n    return c\n")
+    walked = []
+    nodes = S.nodes
+
+    def counting(node):
+        walked.append(node)
+        return nodes(node)
+    monkeypatch.setattr(S, "nodes", counting)
+    fdef = S.parse_function(source)
+    tidy([fdef])
+    assert walked.count(fdef) == 1, walked
+    monkeypatch.setattr(S, "nodes", nodes)
+    from srcdiff import temporaries, tidy as tidying
+    apart = S.parse_function(source)
+    tidying._arithmetic(apart)
+    temporaries.inline_temporaries(apart)
+    assert emit.to_source(fdef) == emit.to_source(apart)
+    assert "x * y - y" in emit.to_source(fdef) and "-=" in emit.to_source(fdef)
