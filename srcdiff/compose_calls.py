@@ -161,11 +161,32 @@ def _unique(name, obj):
     return candidate
 
 
-def _called_function(obj):
+def for_records(fn, records):
+    """The function a call of a derivative lowers to where the arguments of the parameters
+    `records` are objects of the user's record classes (lower_calls._derivative_call): its
+    reverse rule gives their derivatives as differentiated code holds a record's (a
+    FieldGrads, runtime_values.field_grads), not the objects of their class the vjp gives
+    back. `fn` itself where `records` is empty."""
+    obj = _DERIVATIVE_OF.get(fn)
+    if not records or obj is None:
+        return fn
+    made = _RECORD_CALLED.setdefault(obj, {})
+    key = frozenset(records)
+    if key not in made:
+        made[key] = _called_function(obj, key)
+    return made[key]
+
+
+_RECORD_CALLED = weakref.WeakKeyDictionary()   # derivative -> {record parameters: function}
+_DERIVATIVE_OF = weakref.WeakKeyDictionary()   # function calls lower to -> its derivative
+
+
+def _called_function(obj, records=frozenset()):
     """A function calling `obj` with the derivative rules of a call of it: in reverse mode,
     one vjp of `obj` per argument the caller differentiates (for a gradient, forward mode
     over the gradient: one pass each), in forward mode its jvp. Those are derivatives
-    srcdiff made too, so the caller's own derivatives can be differentiated again."""
+    srcdiff made too, so the caller's own derivatives can be differentiated again.
+    `records`: the parameters passed records (for_records)."""
     from . import loader, rule_template, rules
     from .version import __version__
     from .core import GENERATED_PREFIX
@@ -196,12 +217,17 @@ def _called_function(obj):
     reverse_lines, forward_lines = [], []
     rule_namespace = {"d": rules.d, "__name__": "srcdiff.compose_rules",
                       "tangent_part": compose_runtime.tangent_part}
+    if records:
+        from .runtime_values import field_grads
+        rule_namespace["field_grads"] = field_grads
     for p in params:
         vjp, jvp = transform("vjp", obj, p), transform("jvp", obj, p)
         vjp_name = _unique(namer.exact_or_fresh(f"vjp_{p}_of_{name}"), vjp)
         jvp_name = _unique(namer.exact_or_fresh(f"jvp_{p}_of_{name}"), jvp)
         rule_namespace[vjp_name], rule_namespace[jvp_name] = vjp, jvp
-        reverse_lines.append(f"    d[{p}] = {vjp_name}({args}, d[{result}])\n")
+        reverse_lines.append(f"    d[{p}] = field_grads({vjp_name}({args}, d[{result}]))\n"
+                             if p in records else
+                             f"    d[{p}] = {vjp_name}({args}, d[{result}])\n")
         forward_lines.append(f"    d[{result}] = tangent_part({jvp_name}({args}, d[{p}]))\n")
     for mode, table, lines in (("reverse", rules.REVERSE, reverse_lines),
                                ("forward", rules.FORWARD, forward_lines)):
@@ -211,6 +237,7 @@ def _called_function(obj):
         rules._register(mode, table, [fn], rule,
                         body=lambda text=rule_text: rule_template.parse_template_text(text),
                         origin=f"srcdiff.compose ({mode} rule of a call of {obj!r})")
+    _DERIVATIVE_OF[fn] = obj
     return fn
 
 
@@ -424,3 +451,4 @@ _MAKERS = _Makers()
 
 provide("derivative_called", derivative_called)  # lower.py finds it there
 provide("derivative_passed", derivative_passed)  # values.argument
+provide("derivative_for_records", for_records)  # lower_calls._derivative_call

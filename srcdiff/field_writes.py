@@ -125,10 +125,12 @@ def record_held_once(lw, owner, node, cls, what, attr=None):
     holder = _other_holder(lw, name, cls)
     if holder is not None:
         raise lw.error(node, f"srcdiff cannot {what}: another name holds this object: "
-                       f"{holder}, which would see the change too",
+                       f"{holder}, which would see the change too (both names are one "
+                       "object in Python; srcdiff follows a record's fields written only "
+                       "where one name holds it)",
                        hint=f"make a new object with the new {field} and bind it to its "
                             f"own name, or keep {name} only in one name until its fields "
-                            "are written")
+                            "are written (read them through that name after)")
     if cls is None:
         raise lw.error(node, f"srcdiff cannot {what}: it cannot tell the class of {name} "
                        "before the code runs",

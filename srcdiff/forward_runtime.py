@@ -17,6 +17,7 @@ shape, so the same code runs on any array type NumPy dispatches to.
 import collections
 import copy
 import dataclasses
+import types
 
 import numpy
 
@@ -60,12 +61,34 @@ def check_tangent(tangent, value, name):
                for i, (t, v) in enumerate(zip(tangent, value))]
         return tuple(out) if isinstance(tangent, tuple) else out
     if isinstance(value, dict):
+        if getattr(type(value), "srcdiff_fields", False) and isinstance(tangent, dict) and \
+                set(tangent) <= set(value):   # a record's derivative: a field left out is 0
+            tangent = type(value)({k: tangent[k] if k in tangent else zeros_like_value(v)
+                                   for k, v in value.items()})
         if not isinstance(tangent, dict) or set(tangent) != set(value):
             raise ValueError(f"the tangent for {name} must be a dict with the keys of {name} "
                              f"({sorted(map(repr, value))})")
         out = {k: check_tangent(tangent[k], v, f"{name}[{k!r}]") for k, v in value.items()}
         if isinstance(value, collections.defaultdict):   # (a key its reads insert: a zero)
             out = _tangents_merged(zeros_like_value(value), out)
+        return out
+    if isinstance(tangent, dict) and dataclasses.is_dataclass(value) and not isinstance(
+            value, type) and tangent and set(tangent) <= {
+            f.name for f in dataclasses.fields(value)}:
+        # a dataclass object's derivative as differentiated code holds it (its fields', by
+        # name: a gradient's record read field by field, passed to a vjp of that gradient)
+        return dataclasses.replace(value, **{
+            f.name: check_tangent(tangent[f.name], getattr(value, f.name),
+                                  f"{name}.{f.name}") if f.name in tangent else
+            zeros_like_value(getattr(value, f.name)) for f in dataclasses.fields(value)
+            if f.init})
+    if isinstance(tangent, dict) and tangent and not callable(value) and not isinstance(
+            value, (dict, type, types.ModuleType)) and hasattr(value, "__dict__") and set(
+            tangent) <= set(vars(value)):   # an object of a record class, no dataclass
+        out = copy.copy(value)
+        for k, v in vars(value).items():
+            setattr(out, k, check_tangent(tangent[k], v, f"{name}.{k}") if k in tangent
+                    else zeros_like_value(v))
         return out
     if getattr(type(value), "__srcdiff_vspace__", None) is not None:   # a user vector space
         if not isinstance(tangent, type(value)):
@@ -133,7 +156,23 @@ def add_tangents(a, b):
         if not isinstance(a, dict):
             return b if _object_zero(a) else a + b
         return add_by_key(a, b, add_tangents)
+    if dataclasses.is_dataclass(a) and _object_zero(b) or (
+            dataclasses.is_dataclass(b) and _object_zero(a)):   # a record's and a zero
+        return b if _object_zero(a) else a
+    if type(a) is type(b) and dataclasses.is_dataclass(a) and not hasattr(a, "__add__"):
+        # two gradients of one record (a vjp of a gradient srcdiff made, given back as an
+        # object of its class), field by field; a field carrying none (a string) as it was
+        return dataclasses.replace(a, **{
+            f.name: add_tangents(getattr(a, f.name), getattr(b, f.name)) if _carries(
+                getattr(a, f.name)) else getattr(a, f.name)
+            for f in dataclasses.fields(a) if f.init})
     return a + b
+
+
+def _carries(value):
+    """Whether a record's field holds a derivative to add (numbers, arrays, containers,
+    records), not a value carrying none (a string, None)."""
+    return not isinstance(value, (str, bytes, type(None), bool))
 
 
 def add_by_key(a, b, add):

@@ -247,13 +247,21 @@ def _note_bound_list(lw, name):
     facts.update({f"{name}[{i}]": Known(obj) for i, obj in enumerate(found)})
 
 
+def _item(name, i):
+    """`name[i]`, read."""
+    return S.Subscript(value=S.load(name), slice=S.const(i), ctx=S.Load())
+
+
 def parameter_lists(fdef, known):
     """{name: [name[0], name[1], ...]} for each parameter (`*args` too) the function never
     rebinds that `known` says holds a list or tuple of 1..MAX_ITEMS functions: its length
     (`name.__len__`) and each item's function (`name[i]`, values.Known), as a caller passing
     a display or *args makes them (function_items.passed_display, item_facts). A loop over
     it is written out with `name[i]` in place of its variable, the item values.item_held
-    reads (only where the function reads the list only by items)."""
+    reads (only where the function reads the list only by items). A list or tuple of rows
+    holding functions (`[(np.tanh, 0.5), (act, 2.0)]`: `name[k][i]` facts, the rows'
+    length `name[].__len__`) gives per row the tuple display of its items, `(name[k][0],
+    name[k][1])`, which a loop unpacking the rows (`for fn, w in layers`) takes apart."""
     if not known:
         return {}
     a = fdef.args
@@ -262,11 +270,15 @@ def parameter_lists(fdef, known):
     out = {}
     for name in names:
         n = known.get(name + ".__len__")
-        if type(n) is not int or not 0 < n <= MAX_ITEMS or not all(
-                type(known.get(f"{name}[{i}]")).__name__ == "Known" for i in range(n)):
+        if type(n) is not int or not 0 < n <= MAX_ITEMS:
             continue
-        out[name] = [S.Subscript(value=S.load(name), slice=S.const(i), ctx=S.Load())
-                     for i in range(n)]
+        if all(type(known.get(f"{name}[{i}]")).__name__ == "Known" for i in range(n)):
+            out[name] = [_item(name, i) for i in range(n)]
+        elif type(known.get(name + "[].__len__")) is int:   # rows holding functions
+            width = known[name + "[].__len__"]
+            out[name] = [S.Tuple(elts=[S.Subscript(value=_item(name, k), slice=S.const(i),
+                                                   ctx=S.Load()) for i in range(width)],
+                                 ctx=S.Load()) for k in range(n)]
     if out:
         stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name) and
                   isinstance(n.ctx, (S.Store, S.Del))}

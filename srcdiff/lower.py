@@ -46,7 +46,6 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 * lower_copies.py: private copies of written parameters and checks of writes; the
   whole-function alias checks are aliasing.py, alias_flow.py, checks.py, update_checks.py.
 """
-import sys
 import types
 
 from . import (analyze, census, checks, class_tests, core, inplace_calls, out_writes, sequences,
@@ -96,15 +95,13 @@ class _Spelling(dict):
         return self[key] if key in self else default
 
 def _module_names_objects(fdef, resolver, local):
-    """Whether the function reads, through a module of the user's it names (`m.make(x)`,
-    `m.V`; not one of Python's own, whose classes, `itertools.product`, are no user's), a
+    """Whether the function reads, through a module it names (`m.make(x)`, `m.V`), a
     class of the user's or a factory of one (factories.names_objects)."""
     for n in S.nodes(fdef):
         if isinstance(n, S.Attribute) and isinstance(n.value, S.Name) and \
                 n.value.id not in local:
             module = resolver.lookup(n.value.id, None)
             if isinstance(module, types.ModuleType) and \
-                    module.__name__.split(".")[0] not in sys.stdlib_module_names and \
                     names_objects(getattr(module, n.attr, None)):
                 return True
     return False

@@ -294,7 +294,27 @@ class CallLowering(MethodLowering):
         keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
         args, keywords = getattr(fn, "free_arguments", lambda *a: a[:2])(args, keywords, self, out)
         full, _ = self._bind_user_call(node, fn, args, keywords)
+        fn = self._for_records(node, fn)
         name = self.namer.fresh(fn.__name__)
         self.bindings[name] = fn
         value = S.Call(func=S.load(name), args=full, keywords=[])
         return self._result(value, Kind.CALL, fn, discard)
+
+    def _for_records(self, node, fn):
+        """`fn`, or its copy whose reverse rule gives the derivatives of the records passed
+        (objects of the user's record classes the call's arguments hold, by parameter) as
+        differentiated code holds them (compose_calls.for_records)."""
+        import inspect
+        from .markers import provided
+        from .objects import class_of, is_user_class
+        if any(isinstance(a, S.Starred) for a in node.args) or any(
+                k.arg is None for k in node.keywords):
+            return fn
+        try:
+            bound = inspect.signature(fn).bind(*node.args, **{
+                k.arg: k.value for k in node.keywords})
+        except TypeError:
+            return fn
+        records = {p for p, a in bound.arguments.items()
+                   if hasattr(a, "_fields") and is_user_class(class_of(self, a, set()))}
+        return provided("derivative_for_records")(fn, records) if records else fn

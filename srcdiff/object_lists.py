@@ -20,15 +20,35 @@ A loop written out once per function (function_loops.py) binds its body's displa
 per copy: a name bound only to displays holds one of them wherever it is read.
 """
 import builtins
+import os
+import sys
+import sysconfig
 
 from . import syntax as S
 
 
 def is_user_class(obj):
-    """A class of the user's (not numpy's, not a builtin), whose methods srcdiff follows
-    (objects.py gives it to its callers)."""
-    return isinstance(obj, type) and (obj.__module__ or "").split(".")[0] not in (
-        "numpy", "builtins", "scipy", "srcdiff", "functools", "collections")
+    """A class of the user's, whose methods srcdiff follows (objects.py gives it to its
+    callers): not numpy's, scipy's or srcdiff's, nor one of Python's own modules'
+    (builtins, itertools.product, collections.deque, types.SimpleNamespace: their methods
+    are no source to read; a namespace's fields are read as any object's attributes)."""
+    if not isinstance(obj, type):
+        return False
+    package = (obj.__module__ or "").split(".")[0]
+    return package not in ("numpy", "scipy", "srcdiff") and not pythons_own(package)
+
+
+def pythons_own(package):
+    """Whether the top-level module named `package` is one of Python's own (its standard
+    library: built in, or read from Python's library folder), not a module of the user's
+    that happens to share its name (a script named code.py or profile.py)."""
+    if package not in sys.stdlib_module_names:
+        return False
+    path = getattr(sys.modules.get(package), "__file__", None)
+    return not path or os.path.realpath(path).startswith(_PYTHON_LIBRARY)
+
+
+_PYTHON_LIBRARY = os.path.realpath(sysconfig.get_paths()["stdlib"]) + os.sep
 
 
 def appended_items(lw, name, bindings):

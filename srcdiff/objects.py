@@ -161,6 +161,15 @@ def receiver(lw, func):
     return None
 
 
+def _global_derivative(lw, func):
+    """Whether `func` names, at module level, a derivative srcdiff made."""
+    from .markers import DerivativeBase
+    if not isinstance(func, (S.Name, S.Attribute)) or lw._global_path(func) is None or (
+            isinstance(func, S.Name) and func.id in lw.locals):
+        return False
+    return isinstance(lw._callee_object(func), DerivativeBase)
+
+
 def class_of(lw, node, seen):
     if lw.objects_read and isinstance(node, (S.BinOp, S.UnaryOp, S.Subscript, S.Name)):
         from .operator_methods import operator_class   # v + w: what v.__add__(w) makes
@@ -169,6 +178,14 @@ def class_of(lw, node, seen):
             return cls
     if isinstance(node, S.Call) and receiver(lw, node.func) is not None:
         return class_of(lw, receiver(lw, node.func), seen)   # type(o)(...): o's class
+    if isinstance(node, S.Call) and (isinstance(node.func, S.Call) or isinstance(
+            node.func, S.Name) and node.func.id in lw.locals and node.func.id not in
+            lw.params) or isinstance(node, S.Call) and _global_derivative(lw, node.func):
+        from .markers import provided   # g = srcdiff.grad(loss)(layer, x): layer's class
+        from .returned_classes import gradient_class
+        derivative = provided("derivative_passed")(lw, node.func)
+        if derivative is not None:
+            return gradient_class(derivative, node, lambda a: class_of(lw, a, set(seen)))
     if isinstance(node, S.Call) and isinstance(node.func, S.Name) and (
             node.func.id in lw.params or node.func.id in lw.local_functions):
         from .returned_classes import held_call_class   # rhs(v): passed in, or a nested def

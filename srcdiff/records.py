@@ -360,4 +360,12 @@ def attribute_refusal(src, known, stmt):
             reason += f"and .{attr} is not one of {name}'s fields {fields}"
             hint = (f"pass {attr} to {name}'s __init__ (self.{attr} = {attr}), or compute it "
                     "in a method from the fields")
+    elif isinstance(cls, type):   # an object of Python's own class (types.SimpleNamespace)
+        name = f"{cls.__module__}.{cls.__qualname__}"
+        reason = (f"srcdiff cannot differentiate through the attribute .{attr} of a {name} "
+                  "object being differentiated: srcdiff differentiates the fields of a "
+                  "dataclass or of a record class of yours (one whose __init__ only stores "
+                  f"each parameter under its own name), and {name} is Python's own class")
+        hint = (f"hold the arrays in a @dataclasses.dataclass of yours instead of a {name}, "
+                "or pass the arrays themselves and differentiate with respect to them")
     return src.error(stmt.sd.line, reason, hint=hint, cls=NoRuleError)

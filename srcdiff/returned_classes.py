@@ -257,3 +257,24 @@ class _Reader:
             if p in self.classes and self.of(a, assumed) is not self.classes[p]:
                 return None
         return self.assumed
+
+
+def gradient_class(derivative, call, class_of):
+    """The class of what a gradient srcdiff made gives back at `call`
+    (`srcdiff.grad(loss)(layer, x)`): the gradient with respect to one parameter has that
+    argument's structure, an object of its class; None for any other transform (a tuple of
+    gradients, value_and_grad's pair, has_aux, a bound method's) or an argument not told."""
+    if getattr(derivative, "_kind", None) != "grad" or not derivative._single or (
+            derivative._has_aux or derivative._self is not None or derivative._variadic):
+        return None
+    try:
+        bound = inspect.signature(derivative._fn).bind(*call.args, **{
+            k.arg: k.value for k in call.keywords if k.arg is not None})
+    except TypeError:
+        return None
+    if any(isinstance(a, S.Starred) for a in call.args) or any(
+            k.arg is None for k in call.keywords):
+        return None
+    node = bound.arguments.get(derivative._wrt[0])
+    cls = class_of(node) if node is not None else None
+    return cls if is_user_class(cls) else None

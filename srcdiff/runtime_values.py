@@ -83,6 +83,8 @@ class FieldGrads(dict):
     """The derivative of a dataclass object: field name -> derivative, for the fields that
     have one so far."""
 
+    srcdiff_fields = True   # a field left out holds a zero (forward_runtime.check_tangent)
+
     def __add__(self, other):
         other = record_grad(other)
         if other is None:
@@ -110,10 +112,21 @@ def _add(a, b):
         return f"FieldGrads({dict.__repr__(self)})"
 
 
+def field_grads(value):
+    """A record object's derivative given back by a derivative srcdiff made (the vjp of a
+    gradient with respect to a record: an object of its class), as differentiated code
+    holds one: a FieldGrads of its fields that carry derivatives. Anything else as it is."""
+    if is_record(value) or _plain_record(value):
+        names = _names(value, None if is_record(value) else tuple(vars(value)))
+        return FieldGrads({f: getattr(value, f) for f in names if _carries(getattr(value, f))})
+    return value
+
+
 def record_field(obj, name):
     """obj.name, where obj is a dataclass object or its derivative (a FieldGrads or a
-    dataclass of derivatives; a field without one is 0.0)."""
-    obj = record_grad(obj) if isinstance(obj, numpy.ndarray) else obj
+    dataclass of derivatives; a field without one is 0.0). A zero derivative (None, a
+    number 0, the 0-d object array zeros_like_value makes) has every field 0.0."""
+    obj = record_grad(obj)
     if obj is None:
         return 0.0
     if isinstance(obj, dict):

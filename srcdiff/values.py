@@ -77,7 +77,10 @@ def is_function_value(obj):
 def function_items(name, value):
     """Facts for a list or tuple passed in that holds functions (derivative.py specialises on
     them): `name[i]` -> Known(item) per function item, `name.__len__` where all are; for a
-    list of tuples, `name[][i]` -> Known(f) where every tuple holds the same function f at i."""
+    list of tuples, `name[][i]` -> Known(f) where every tuple holds the same function f at i,
+    and for a list or tuple of rows, tuples of one length holding functions
+    (`[(np.tanh, 0.5), (act, 2.0)]`): `name[k][i]` -> Known(f) per row k and function f at
+    i, `name.__len__` and the rows' `name[].__len__` (function_items.parameter_lists)."""
     if type(value) not in (list, tuple):
         return {}
     out = {f"{name}[{i}]": Known(v) for i, v in enumerate(value)
@@ -89,6 +92,23 @@ def function_items(name, value):
         out.update({f"{name}[][{i}]": Known(f) for i, f in enumerate(value[0]) if callable(
             f) and not isinstance(f, type) and is_function_value(f) and all(
             r[i] is f for r in value)})
+    out.update(_row_functions(name, value, out))
+    return out
+
+
+def _row_functions(name, value, shared):
+    """The facts of function_items for a list or tuple of rows holding functions, where not
+    every row holds the same function at each index (`shared`: the `name[][i]` facts)."""
+    if not value or any(type(r) is not tuple for r in value) or len(
+            {len(r) for r in value}) != 1:
+        return {}
+    held = [(k, i, f) for k, r in enumerate(value) for i, f in enumerate(r)
+            if callable(f) and not isinstance(f, type) and is_function_value(f)]
+    if all(f"{name}[][{i}]" in shared for _, i, _ in held):   # none, or one per index
+        return {}
+    out = {f"{name}[{k}][{i}]": Known(f) for k, i, f in held}
+    out[name + ".__len__"] = len(value)
+    out[name + "[].__len__"] = len(value[0])
     return out
 
 
@@ -100,6 +120,12 @@ def item_held(lw, node):
     `fs["relu"]` of a dict display with constant keys (display_items); None otherwise."""
     from .core import assigned_names
     key = constant_key(node.slice) if isinstance(node, S.Subscript) else None
+    if key is not None and isinstance(node.value, S.Subscript):
+        return _row_item(lw, node)   # layers[1][0] of rows passed in
+    if key is not None and isinstance(node.value, S.Tuple):   # a row of those, indexed
+        item = display_item(node.value, node.slice)            # ((layers[1][0], ...)[0])
+        return _row_item(lw, item) if isinstance(item, S.Subscript) and isinstance(
+            item.value, S.Subscript) else None
     if key is None or not isinstance(node.value, S.Name) or node.value.id not in lw.locals:
         obj = function_dicts.item_held(lw, node)   # ACTS["tanh"], ACTS[act]
         return obj if is_function_value(obj) or called_value(lw, obj) else None
@@ -119,6 +145,26 @@ def item_held(lw, node):
         same = found and found[0] is not None and all(f == found[0] for f in found)
         return found[0] if same else None
     return _item_of(lw, node, value)
+
+
+def _row_item(lw, node):
+    """The function `layers[k][i]` holds, of a parameter passed a list or tuple of rows
+    holding functions (function_items' `name[k][i]` facts), never rebound and read only by
+    items; None otherwise."""
+    from .core import assigned_names
+    row = node.value
+    k, i = constant_index(row.slice), constant_index(node.slice)
+    if not isinstance(row.value, S.Name) or k is None or i is None:
+        return None
+    name = row.value.id
+    if name not in lw.params or name in assigned_names(lw.fdef.body) or \
+            not only_indexed(lw, name):
+        return None
+    n, width = (lw.known_types.get(name + tail) for tail in (".__len__", "[].__len__"))
+    if type(n) is not int or type(width) is not int or not (-n <= k < n and -width <= i < width):
+        return None
+    known = lw.known_types.get(f"{name}[{k % n}][{i % width}]")
+    return known.obj if isinstance(known, Known) else None
 
 
 def _item_of(lw, node, value):

@@ -11,7 +11,8 @@ from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime_closures import closure_of, partial_of
 from srcdiff.runtime_values import (check_class, check_items, check_record, class_attribute,
-                                     finalize_items, finalize_record, named_tuple_grad,
+                                     field_grads, finalize_items, finalize_record,
+                                     named_tuple_grad,
                                      named_tuple_of, record_field, record_field_grad,
                                      record_field_tangent, record_of,
                                      record_of_grad, sort_order)
@@ -30,6 +31,13 @@ def field_read(y, obj, name):
 
 
 linear(record_field_grad, "grad")
+# (its field of the tangent: linear in it; met differentiating a jvp over a record again)
+linear(record_field_tangent, "tangent",
+       transpose=lambda y, tangent, name, field: record_field_grad(d[y], tangent, name))
+
+
+# a record's gradient given back by a derivative srcdiff made, as a FieldGrads (compose_calls)
+linear(field_grads, "value", transpose=lambda y, value: d[y])
 
 
 # a dataclass object made in the function: record_of(P, names, items) (values.py)

@@ -1,6 +1,7 @@
 """srcdiff/compose_calls.py: derivatives srcdiff made, called inside a function srcdiff
 differentiates (written at the call, made once outside, in loops), differentiated through
 to any transform."""
+import dataclasses
 import inspect
 import re
 
@@ -565,3 +566,49 @@ def test_a_transform_of_a_lambda_reading_its_comprehensions_variable_is_refused(
     err = refusal(lambda_reading_its_comprehensions_variable, (X3,), "grad")
     assert "the variable of the comprehension" in err.reason, str(err)
     assert "srcdiff.grad(lambda z" in err.line
+
+
+@dataclasses.dataclass
+class _Affine:
+    w: np.ndarray
+    b: np.ndarray
+    name: str = "affine"
+
+
+class _PlainAffine:
+    def __init__(self, w, b):
+        self.w = w
+        self.b = b
+
+
+def _affine_loss(p, x):
+    return np.sum(np.tanh(p.w @ x + p.b) ** 2)
+
+
+def _bias_only_loss(p, x):
+    return np.sum(np.sin(p.b * x[:2]))
+
+
+def gradient_of_a_record_read_by_field(p, x):
+    g = srcdiff.grad(_affine_loss)(p, x)
+    return np.sum(g.w * p.w) + np.sum(g.b * x[:2])
+
+
+def gradient_of_a_record_one_field_read(p, x):
+    g = srcdiff.grad(_bias_only_loss)(p, x)   # (g.w: a zero the loss never reads)
+    h = srcdiff.grad(_affine_loss, wrt=0)(p, x * np.sum(g.b))
+    return np.sum(g.b ** 2) + np.sum(h.w * g.w) + np.sum(np.cos(h.b))
+
+
+_AFFINE = _Affine(np.array([[0.3, -0.2, 0.5], [0.1, 0.4, -0.6]]), np.array([0.2, -0.1]))
+
+
+def test_the_gradient_of_a_record_inside_has_its_class_and_fields():
+    # (refused before: g's class was not told, so g.w could not be differentiated)
+    x = np.array([0.5, -1.0, 0.7])
+    check(gradient_of_a_record_read_by_field, _AFFINE, x, wrt=(0, 1), order=2)
+    check(gradient_of_a_record_one_field_read, _AFFINE, x, wrt=(0, 1), order=2)
+    # (an object of a record class that is no dataclass: to first order; differentiated
+    # again, its tangent's fields are refused, located, in the loss)
+    plain = _PlainAffine(_AFFINE.w, _AFFINE.b)
+    check(gradient_of_a_record_read_by_field, plain, x, wrt=1, order=1)

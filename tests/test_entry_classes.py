@@ -100,10 +100,17 @@ def test_a_function_every_row_holds_is_called():
     check(rows_with_activations, [(L1, np.sin), (L2, np.sin)], X, wrt=1, order=2)
 
 
-@pytest.mark.parametrize("mode", ["grad", "jvp"])
-def test_rows_holding_other_functions_are_refused_at_their_line(mode):
-    err = refusal(rows_with_activations, ([(L1, np.tanh), (L2, np.sin)], X), mode, wrt=1)
-    assert "cannot tell which function 'act' holds" in str(err)
+def test_rows_holding_other_functions_differentiate():
+    # (values.function_items' pairs[k][1] facts: the loop is written out per row)
+    rows = [(L1, np.tanh), (L2, np.sin)]
+    check(rows_with_activations, rows, X, wrt=1, order=2)
+    g = srcdiff.grad(rows_with_activations)(rows, X)   # the layers' fields, the functions
+    assert [a for _, a in g] == [np.tanh, np.sin]      # as they were
+    for k in range(2):
+        want = numerical_grad(lambda w: rows_with_activations(
+            [(Layer(w, L.b) if j == k else L, a) for j, (L, a) in enumerate(rows)], X),
+            (rows[k][0].w,), 0)
+        np.testing.assert_allclose(g[k][0].w, want, rtol=1e-5, atol=1e-7)
 
 
 def test_the_code_is_compiled_for_the_classes_passed():
@@ -124,7 +131,8 @@ def test_the_facts():
     assert entry_facts("p", (X, 0.5)) == {}
     from srcdiff.values import function_items   # the function every row holds at 1
     assert set(function_items("p", [(L1, np.tanh)])) == {"p[][1]"}   # (no p.__len__)
-    assert set(function_items("p", [(L1, np.tanh), (L2, np.sin)])) == set()
+    assert set(function_items("p", [(L1, np.tanh), (L2, np.sin)])) == {
+        "p[0][1]", "p[1][1]", "p.__len__", "p[].__len__"}   # (rows holding other functions)
 
 
 def reversed_first(pair, x):

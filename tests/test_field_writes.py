@@ -95,7 +95,8 @@ def writes_the_callers_object(r, x):
 
 
 @pytest.mark.parametrize("f, args, words", [
-    (another_name_holds_it, (X,), "another name holds this object: `s = r`"),
+    (another_name_holds_it, (X,), "another name holds this object: `s = r`, which would see "
+                                  "the change too (both names are one object in Python"),
     (a_list_holds_it, (X,), "another name holds this object: `cells = [r]`"),
     (an_item_of_a_list, (X,), "the sequence"),
     (writes_the_callers_object, (Cell(X, 1.0), X), "an object the caller passed")])

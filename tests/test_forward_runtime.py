@@ -6,6 +6,8 @@ the tangents of the adjoint helpers (prod_others_tangent, det_cofactor_tangent, 
 central differences of the helper they differentiate, at kinks (zeros, singular matrices)
 too. (Their use inside Hessians is tests/templates/test_runtime_rules.py's.)
 """
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -215,3 +217,44 @@ def test_copy_tangent_copies_a_lists_read_only_arrays_only():
     assert got[0] is shared and got[2] == 2.0
     assert got[1] is not frozen and got[1].flags.writeable
     np.testing.assert_array_equal(got[1], frozen)
+
+
+@dataclasses.dataclass
+class _Rec:
+    w: np.ndarray
+    b: float
+    label: str = "r"
+
+
+class _Plain:
+    def __init__(self, w, b):
+        self.w = w
+        self.b = b
+
+
+def test_check_tangent_takes_a_records_derivative_held_by_fields():
+    # (a gradient's record read field by field, passed on to a vjp of that gradient)
+    from srcdiff.runtime_values import FieldGrads
+    rec = _Rec(np.ones(2), 2.0)
+    got = check_tangent(FieldGrads(w=np.array([1.0, 3.0])), rec, "p")
+    assert type(got) is _Rec and np.array_equal(got.w, [1.0, 3.0]) and got.b == 0.0
+    plain = check_tangent({"b": 4.0}, _Plain(np.ones(2), 1.0), "p")
+    assert type(plain) is _Plain and plain.b == 4.0 and np.array_equal(plain.w, [0.0, 0.0])
+    whole = check_tangent(FieldGrads(w=np.ones(2)), FieldGrads(w=np.ones(2), b=1.0), "d")
+    assert set(whole) == {"w", "b"} and whole["b"] == 0.0
+    with pytest.raises(ValueError):   # a key that is no field of it
+        check_tangent({"q": 1.0}, rec, "p")
+
+
+def test_two_gradients_of_a_record_add_field_by_field():
+    got = add_tangents(_Rec(np.ones(2), 1.0, "a"), _Rec(np.full(2, 2.0), 0.5, "a"))
+    assert type(got) is _Rec and np.array_equal(got.w, [3.0, 3.0]) and got.b == 1.5
+    assert got.label == "a"   # (a field carrying no derivative: as it was)
+
+
+def test_a_records_gradient_meets_a_zero():
+    # (a zero made before the record's derivative was known: 0, 0.0 or the 0-d object
+    # array zeros_like_value makes; third order met one in a jvp over a record)
+    rec = _Rec(np.ones(2), 1.0, "a")
+    for zero in (0, 0.0, np.array(0, dtype=object)):
+        assert add_tangents(rec, zero) is rec and add_tangents(zero, rec) is rec

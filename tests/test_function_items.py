@@ -173,3 +173,44 @@ def passes_a_number_among_functions(x):
 def test_a_list_srcdiff_cannot_follow_is_refused_at_its_line(f):
     err = refusal(f, (X,), "grad")
     assert "which function" in str(err), str(err)
+
+
+# -- rows holding different functions passed in (`[(np.tanh, 0.5), (cube, 2.0)]`: values'
+# `name[k][i]` facts, parameter_lists' rows): the loop is written out per row, the function
+# specialised on the function objects passed
+def soft(v):
+    return v / (1.0 + v * v)
+
+
+def through_rows(x, layers):
+    for (fn, w) in layers:
+        x = fn(x * w)
+    return np.sum(x)
+
+
+def through_rows_indexed(x, layers):
+    for row in layers:
+        x = row[0](x * row[1]) + 0.1 * x
+    return np.sum(x * x) + np.sum(layers[-1][0](x))
+
+
+ROWS = [[(np.tanh, 0.5), (np.sin, 2.0)], ((soft, 0.5), (cube, 0.7), (np.tanh, 1.5))]
+
+
+@pytest.mark.parametrize("f", [through_rows, through_rows_indexed])
+@pytest.mark.parametrize("layers", ROWS)
+def test_rows_holding_different_functions_passed_in(f, layers):
+    check(f, X.copy(), layers, wrt=0, order=2)
+
+
+def test_rows_holding_other_functions_make_another_derivative():
+    g = srcdiff.grad(through_rows)
+    g(X, ROWS[0])
+    for layers in ([(np.sin, 2.0), (np.tanh, 0.5)], ROWS[1], [(np.sin, 0.3)]):
+        want = numerical_grad(through_rows, (X, layers), 0)
+        np.testing.assert_allclose(g(X, layers), want, rtol=1e-5, atol=1e-6)
+
+
+def test_rows_of_different_lengths_stay_refused_at_the_call():
+    err = refusal(through_rows_indexed, (X, [(np.tanh, 0.5), (np.sin, 2.0, "note")]), "grad")
+    assert "row[0](x * row[1])" in err.line

@@ -389,3 +389,74 @@ def test_objects_unpacked_from_a_list_passed_in_are_called_as_their_class():
     layers = [Scaled(np.array([0.3, -0.2])), Scaled(np.array([1.1, 0.4]))]
     check(unpacked_layers, layers, np.array([0.5, 0.7]), wrt=0, order=1)
     check(unpacked_layers, layers, np.array([0.5, 0.7]), wrt=1, order=1)
+
+
+# -- Python's own classes are no user's (is_user_class, pythons_own) -----------------------
+def test_pythons_own_classes_are_no_users_and_a_users_class_is():
+    import collections
+    import itertools
+    from srcdiff.object_lists import is_user_class, pythons_own
+    for cls in (itertools.product, types.SimpleNamespace, collections.OrderedDict,
+                collections.deque, dataclasses.Field, int, np.ndarray):
+        assert not is_user_class(cls), cls
+    assert is_user_class(Scaled) and is_user_class(_Dense)
+    assert not is_user_class(Scaled(1.0))   # an object is no class
+    assert pythons_own("itertools") and pythons_own("types") and not pythons_own("gradcheck")
+
+
+def test_a_module_of_the_users_named_like_one_of_pythons_is_the_users(tmp_path, monkeypatch):
+    """A script of the user's named code.py (a name of Python's library) keeps its classes."""
+    import importlib
+    import sys
+    from srcdiff.object_lists import is_user_class
+    (tmp_path / "code.py").write_text("class Gain:\n    pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "code", raising=False)
+    mine = importlib.import_module("code")
+    assert is_user_class(mine.Gain)
+
+
+class _Shift2:
+    def __init__(self, s):
+        self.s = s
+
+    def apply(self, t):
+        return np.tanh(self.s * t)
+
+
+def pairs_from_itertools(x):
+    """An object of the user's class and a loop over itertools.product in one function."""
+    import itertools
+    layer = _Shift2(0.7)
+    total = 0.0
+    for i, j in itertools.product(range(2), range(3)):
+        total = total + layer.apply(x[i] * x[j])
+    return total
+
+
+def test_a_loop_over_itertools_product_beside_a_users_object_differentiates():
+    check(pairs_from_itertools, np.array([0.3, -0.5, 0.8]), order=2)
+
+
+def stepped_by_config(x, cfg):
+    """Settings read from a SimpleNamespace passed in: a count, a rate, a function."""
+    for _ in range(cfg.steps):
+        x = x - cfg.lr * cfg.act(x)
+    return np.sum(x ** 2)
+
+
+def test_settings_read_from_a_namespace_passed_in_differentiate():
+    cfg = types.SimpleNamespace(steps=3, lr=0.1, act=np.sin)
+    check(stepped_by_config, np.array([0.3, -0.5, 0.8]), cfg, wrt=0, order=2)
+
+
+def namespace_fields(cfg, x):
+    return np.sum(np.tanh(cfg.w * x) + cfg.b)
+
+
+def test_a_namespace_differentiated_is_refused_naming_pythons_class():
+    cfg = types.SimpleNamespace(w=np.array([0.5, 1.0, 2.0]), b=0.3)
+    with pytest.raises(srcdiff.SrcdiffError, match="types.SimpleNamespace is Python's own") \
+            as info:
+        srcdiff.grad(namespace_fields)(cfg, np.ones(3))
+    assert "dataclass" in info.value.hint and "cfg.b" in info.value.line

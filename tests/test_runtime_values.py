@@ -171,3 +171,23 @@ def test_differentiating_a_cyclic_object_is_a_located_error(mode):
             srcdiff.jvp(_read_parent)(node, x, node)
     assert err.value.filename == __file__ and "def _read_parent" in err.value.line
     assert "keep the links between objects in an argument not differentiated" in str(err.value)
+
+
+def test_field_grads_holds_a_records_gradient_as_differentiated_code_does():
+    @dataclasses.dataclass
+    class R:
+        w: object
+        name: str
+
+    got = rv.field_grads(R(numpy.ones(2), "n"))
+    assert type(got) is rv.FieldGrads and set(got) == {"w"}   # (the string carries none)
+    assert rv.field_grads(3.0) == 3.0
+
+
+def test_a_field_of_a_zero_derivative_is_a_zero():
+    # (the tangent of a record's tangent, differentiated again, can be a zero of any kind:
+    # record_field_tangent's own forward rule passes it on)
+    for zero in (None, 0, 0.0, numpy.array(0, dtype=object)):
+        assert rv.record_field(zero, "w") == 0.0
+        got = rv.record_field_tangent(zero, "w", numpy.ones(3))
+        assert isinstance(got, numpy.ndarray) and numpy.array_equal(got, numpy.zeros(3))

@@ -11,6 +11,7 @@ import functools
 import numpy as np
 import pytest
 
+import srcdiff
 from gradcheck import check
 
 
@@ -108,3 +109,21 @@ def test_a_field_of_an_object_not_differentiated_read_in_a_helper_that_is():
     b = np.array([0.3, -0.5, 0.7])
     layers = [Dense(w, b), Dense(w.T, -b)]
     check(layers_given_to_a_helper, layers, b, wrt=1, order=2)
+
+
+def _dense_loss(layer, x):
+    return np.sum(layer(x) ** 2)
+
+
+def gradient_of_a_record_inside(layer, x):
+    # the vjp of the gradient gives an object of the record's class: field_grads holds it
+    # as differentiated code holds a record's derivative; to second order the tangent of
+    # the record's derivative is read field by field (record_field_tangent, differentiated)
+    g = srcdiff.grad(_dense_loss)(layer, x)
+    return np.sum(g.w * layer.w) + np.sum(np.sin(g.b))
+
+
+def test_the_gradient_of_a_record_called_inside():
+    w = np.array([[0.5, 0.1, -0.2], [0.3, 0.8, 0.05], [-0.1, 0.2, 0.6]])
+    b = np.array([0.3, -0.5, 0.7])
+    check(gradient_of_a_record_inside, Dense(w, b), b * 2.0, wrt=(0, 1), order=2)
