@@ -13,6 +13,8 @@ the method -> its runtime helper); a module-level dict `D` is iterated by its ke
 gives back a yes or no, or for a loop the atom to iterate over (a new temporary where the
 keys are read). The dict idioms (idioms.py) and method calls (lower_calls.py) ask it too.
 """
+from collections.abc import Mapping
+
 from . import syntax as S
 from .callables import ARRAY_METHODS, is_user_function
 from .core import Kind
@@ -61,17 +63,19 @@ class DictFacts:
         """Whether the value of a user expression may be a dict (`for k in it` then goes
         through its keys): dict displays, comprehensions and dict() calls, `d.copy()` of
         one, container parameters (but a list or tuple passed), items and attributes of objects,
-        module-level and closure names (and attribute paths) holding a dict,
-        results of the user's functions, and locals bound to any of these (a loop variable counts when its loop may go through
+        module-level and closure names (and attribute paths) holding a dict, methods of
+        those (`D.copy()`), calls of a mapping's class (`collections.Counter(...)`) and
+        `vars(obj)`, results of the user's functions, and locals bound to any of these (a loop variable counts when its loop may go through
         such values). Arrays, numbers and list displays may not."""
         seen = set() if seen is None else seen
         if isinstance(node, (S.Dict, S.DictComp)):
             return True
         if isinstance(node, S.Call):
             obj = self._callee_object(node.func)
-            if obj is dict:
-                return True
-            if isinstance(node.func, S.Attribute) and self._global_path(node.func) is None:
+            if obj is dict or obj is vars or isinstance(obj, type) and issubclass(obj, Mapping):
+                return True   # (collections.Counter(...), OrderedDict(...), vars(cfg))
+            if isinstance(node.func, S.Attribute) and (
+                    self._global_path(node.func) is None or self._global_dict(node.func.value)):
                 if node.func.attr == "copy" and not node.args and not node.keywords:
                     return self._may_be_dict(node.func.value, seen)   # d.copy()
                 return node.func.attr not in DICT_VIEWS and node.func.attr not in ARRAY_METHODS

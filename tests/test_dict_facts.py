@@ -2,6 +2,9 @@
 dict's keys (iteration_order) and stays a plain index loop where the value cannot be a dict
 (a list display, a range, an array); dict views of a local. The lowered code computes what
 the user's function does, and its derivatives match finite differences."""
+import collections
+import types
+
 import numpy as np
 import pytest
 
@@ -88,3 +91,91 @@ def copy_of_a_dict(x, y):
 def test_a_copy_of_a_dict_may_be_a_dict():
     assert "iteration_order" in _calls(copy_of_a_dict)
     check(copy_of_a_dict, np.array([0.4, 0.9, 1.3]), np.array([-0.2, 0.6, 1.1]), wrt=(0, 1))
+
+
+# A dict made by a library's call (collections.Counter, OrderedDict, vars(obj), a copy of a
+# module-level dict) was looped over by its positions: `Counter([0, 0, 1])` read d[0], d[1]
+# (the counts 2, 1) for the keys 0, 1 — a wrong value and gradient with no error where x is
+# long enough, an IndexError or KeyError elsewhere. A mapping's class, vars() and a method
+# of a module-level dict now go through iteration_order.
+_WEIGHT_OF = {2: 0.5, 0: 1.5, 1: -1.0}
+
+
+def counted_keys(x):
+    d = collections.Counter([0, 0, 1])
+    s = 0.0
+    for k in d:
+        s = s + d[k] * x[k] ** 3
+    return s
+
+
+def ordered_keys(x):
+    d = collections.OrderedDict([(2, 0.5), (0, 1.5), (1, -1.0)])
+    s = 0.0
+    for k in d:
+        s = s + d[k] * x[k] ** 3
+    return s
+
+
+def keys_of_a_module_dict_copy(x):
+    s = 0.0
+    for k in _WEIGHT_OF.copy():
+        s = s + _WEIGHT_OF[k] * x[k] ** 3
+    return s
+
+
+def fields_of_a_namespace(x, cfg):
+    s = 0.0
+    for name in vars(cfg):
+        s = s + getattr(cfg, name) * np.sum(x ** 2)
+    return s
+
+
+@pytest.mark.parametrize("fn", [counted_keys, ordered_keys, keys_of_a_module_dict_copy])
+def test_a_loop_over_a_mapping_a_library_made_goes_through_its_keys(fn):
+    x = np.array([0.3, 0.7, -1.1, 0.9])
+    assert "iteration_order" in _calls(fn)
+    check(fn, x)
+
+
+def test_a_loop_over_vars_of_an_object_goes_through_its_names():
+    cfg = types.SimpleNamespace(a=0.5, b=2.0)
+    check(fields_of_a_namespace, np.array([0.3, -0.4]), cfg, wrt=0)
+
+
+# `a, b, c = d` unpacked a dict by its positions (d[0], d[1], d[2]) where Python unpacks its
+# keys: with integer keys a wrong value and gradient, no error, for a local dict display,
+# a module-level dict and a Counter alike.
+_INDEX_OF = {2: 1, 0: 0, 1: 2}
+
+
+def keys_of_a_local_dict_unpacked(x):
+    d = {2: 1, 0: 0, 1: 2}
+    a, b, c = d
+    return x[a] * 2.0 + x[b] ** 2 * 3.0 + x[c]
+
+
+def keys_of_a_module_dict_unpacked(x):
+    a, b, c = _INDEX_OF
+    return x[a] * 2.0 + x[b] ** 2 * 3.0 + x[c]
+
+
+def keys_of_a_counter_unpacked(x):
+    a, b = collections.Counter([1, 0, 0])
+    return x[a] * 2.0 + x[b] ** 2 * 3.0
+
+
+def keys_of_a_dict_passed_unpacked(x, d):
+    a, b, c = d
+    return x[a] * 2.0 + x[b] ** 2 * 3.0 + x[c] * d[c]
+
+
+@pytest.mark.parametrize("fn", [keys_of_a_local_dict_unpacked, keys_of_a_module_dict_unpacked,
+                                keys_of_a_counter_unpacked])
+def test_a_dict_unpacked_gives_its_keys(fn):
+    check(fn, np.array([0.3, 0.7, -1.1, 0.9]))
+
+
+def test_a_dict_passed_in_unpacked_gives_its_keys():
+    check(keys_of_a_dict_passed_unpacked, np.array([0.3, 0.7, -1.1, 0.9]),
+          {2: 1.5, 0: 0.5, 1: 2.0}, wrt=0)
