@@ -208,7 +208,10 @@ class Desugaring(DictFacts):
                 seq = self.sequence(iter_node, out, node.body)
             rng = self._range_over([seq], out)
             index_target = S.store(self.namer.fresh("index"))
-            self._prelude_item(target, seq, S.load(index_target.id), prelude)
+            # `for a, b in [d1, d2]` unpacks each dict's keys
+            keys = isinstance(target, (S.Tuple, S.List)) and self._may_hold_dicts(iter_node,
+                                                                                   set())
+            self._prelude_item(target, seq, S.load(index_target.id), prelude, keys)
         if not isinstance(index_target, S.Name):
             # `for a, b in range(...)` can not happen; tuples come from sequences
             raise self.error(node, "srcdiff cannot unpack a range element")
@@ -244,13 +247,15 @@ class Desugaring(DictFacts):
         else:
             prelude.append(self.assign(target.id, value, kind, func=func))
 
-    def _prelude_item(self, target, seq, index, prelude):
+    def _prelude_item(self, target, seq, index, prelude, keys=False):
         read = S.Subscript(value=seq, slice=index, ctx=S.Load())
         if isinstance(target, S.Name):
             # marked: a row of an array (or an array in a list) is shared, not a copy
             prelude.append(self.assign(target.id, read, Kind.SUBSCRIPT, loop_item=True))
         else:
             item = self.temp(prelude, read, Kind.SUBSCRIPT, _stem(seq) + "_item")
+            if keys:   # (an item that may be a dict unpacks its keys)
+                item = self._iteration_order(item, prelude, target)
             self.store(target, item, prelude)
 
     def sequence(self, node, out, body=()):

@@ -51,6 +51,11 @@ class DictFacts:
         if not (isinstance(atom, S.Name) and self._may_be_dict(node) or
                 self._global_dict(node)):   # (`for k in cfg.weights`: an attribute)
             return atom
+        return self._iteration_order(atom, out, node)
+
+    def _iteration_order(self, atom, out, node):
+        """iteration_order(atom) in a new temporary: what a loop over atom (or unpacking it)
+        goes through, a dict's keys or anything else as it is."""
         from . import runtime
         ref = self._runtime_helper("iteration_order")
         keys = self.temp(out, S.Call(func=ref, args=[atom], keywords=[]), Kind.CALL,

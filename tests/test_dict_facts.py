@@ -179,3 +179,16 @@ def test_a_dict_unpacked_gives_its_keys(fn):
 def test_a_dict_passed_in_unpacked_gives_its_keys():
     check(keys_of_a_dict_passed_unpacked, np.array([0.3, 0.7, -1.1, 0.9]),
           {2: 1.5, 0: 0.5, 1: 2.0}, wrt=0)
+
+
+# `for a, b in [{0: 1, 1: 0}, ...]` unpacked each dict by its positions too (a = d[0] = 1,
+# b = d[1] = 0 where Python gives the keys 0, 1): a wrong value and gradient, no error.
+def keys_of_dicts_in_a_list_unpacked(x):
+    s = 0.0
+    for a, b in [{0: 1, 1: 0}, {3: 2, 1: 1}]:
+        s = s + x[a] * x[b] ** 2
+    return s + sum(x[a] ** 3 * x[b] for a, b in [{0: 1, 2: 0}])
+
+
+def test_dicts_a_loop_goes_through_unpack_their_keys():
+    check(keys_of_dicts_in_a_list_unpacked, np.array([0.3, 0.7, -1.1, 0.9]))
