@@ -107,6 +107,35 @@ class DictFacts:
                     return True
         return False
 
+    def _items_may_be_dicts(self, node, seen=None):
+        """Whether a loop unpacking the items of this value (`for a, b in it`) may unpack a
+        dict (then its keys): a list or tuple display of dicts, a local bound to one, or a
+        module-level or closure list or tuple holding a dict. Narrower than _may_hold_dicts,
+        so that `for W, b in params` reads its pairs as written."""
+        seen = set() if seen is None else seen
+        if isinstance(node, (S.List, S.Tuple)):
+            return any(self._may_be_dict(e, set(seen)) for e in node.elts)
+        if isinstance(node, S.Name) and node.id in self.locals and node.id not in self.params:
+            if node.id in seen:
+                return False
+            seen.add(node.id)
+            return any(direct and self._items_may_be_dicts(value, seen)
+                       for value, direct in self._sources().get(node.id, ()))
+        if isinstance(node, (S.Name, S.Attribute)) and self._global_path(node) is not None:
+            value = self._callee_object(node)
+            return isinstance(value, (list, tuple)) and any(isinstance(v, Mapping)
+                                                            for v in value)
+        return False
+
+    def _unpacks_keys(self, node):
+        """Whether `a, b = node` may unpack a dict (then its keys): a value that may be a
+        dict, but a local taken from a container only where _items_may_be_dicts says its
+        items may be (`for layer in params: W, b = layer` unpacks the pair as written)."""
+        if isinstance(node, S.Name) and node.id in self.locals and node.id not in self.params:
+            return any(self._may_be_dict(value) if direct else self._items_may_be_dicts(value)
+                       for value, direct in self._sources().get(node.id, ()))
+        return self._may_be_dict(node)
+
     def _may_hold_dicts(self, node, seen):
         """Whether items of this value may be dicts: any container may hold them."""
         if isinstance(node, S.Name) and node.id in self.params:

@@ -190,5 +190,41 @@ def keys_of_dicts_in_a_list_unpacked(x):
     return s + sum(x[a] ** 3 * x[b] for a, b in [{0: 1, 2: 0}])
 
 
-def test_dicts_a_loop_goes_through_unpack_their_keys():
-    check(keys_of_dicts_in_a_list_unpacked, np.array([0.3, 0.7, -1.1, 0.9]))
+_PAIRS = [{0: 1, 1: 0}, {3: 2, 1: 1}]
+
+
+def keys_of_module_level_dicts_unpacked(x):
+    s = 0.0
+    for a, b in _PAIRS:
+        s = s + x[a] * x[b] ** 2
+    return s
+
+
+def keys_of_listed_dicts_unpacked(x):
+    pairs = [{0: 1, 1: 0}, {3: 2, 1: 1}]
+    s = 0.0
+    for pair in pairs:
+        a, b = pair
+        s = s + x[a] * x[b] ** 2
+    return s
+
+
+@pytest.mark.parametrize("fn", [keys_of_dicts_in_a_list_unpacked,
+                                keys_of_module_level_dicts_unpacked,
+                                keys_of_listed_dicts_unpacked])
+def test_dicts_a_loop_goes_through_unpack_their_keys(fn):
+    check(fn, np.array([0.3, 0.7, -1.1, 0.9]))
+
+
+def pairs_passed_unpacked(params, x):
+    for W, b in params:
+        x = np.tanh(x @ W + b)
+    for layer in params:
+        W, b = layer
+        x = np.tanh(x @ W + b)
+    return np.sum(x ** 2)
+
+
+def test_pairs_of_a_list_passed_unpack_as_written():
+    # (no iteration_order where the items cannot be dicts: the emitted loop reads as written)
+    assert "iteration_order" not in _calls(pairs_passed_unpacked)
