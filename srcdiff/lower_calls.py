@@ -18,6 +18,7 @@ from .class_calls import own_class_call
 from . import generators, idioms, out_writes, records, rules
 from . import objects as fobjects
 from . import syntax as S
+from .dict_facts import DICT_VIEWS
 from . import values as fvalues, variadic as fvariadic
 from .callables import canonical_path, is_literal as _is_literal, is_user_function
 from .core import Kind
@@ -56,6 +57,14 @@ class CallLowering(MethodLowering):
             return made
         if isinstance(func, S.Attribute) and self._global_path(func) is None:
             return self.method_call(node, out, discard)
+        if isinstance(func, S.Attribute) and func.attr in DICT_VIEWS and not node.args and \
+                not node.keywords and self._global_dict(func.value):
+            # D.items() of a module-level dict: a list (what sorted(D.items()) indexes)
+            from . import runtime
+            fn = getattr(runtime, DICT_VIEWS[func.attr])
+            value = S.Call(func=self._runtime_helper(fn.__name__),
+                           args=[self.expr(func.value, out)], keywords=[])
+            return self._result(value, Kind.CALL, fn, discard)
         if isinstance(func, S.Name) and func.id in self.local_functions:
             from . import nested_defs
             return nested_defs.local_call(self, node, out, discard)

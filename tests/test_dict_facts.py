@@ -228,3 +228,16 @@ def pairs_passed_unpacked(params, x):
 def test_pairs_of_a_list_passed_unpack_as_written():
     # (no iteration_order where the items cannot be dicts: the emitted loop reads as written)
     assert "iteration_order" not in _calls(pairs_passed_unpacked)
+
+
+# sorted(D.items()) of a module-level dict crashed ('dict_items' object has no attribute
+# '__getitem__'): its view is now a list, as a local dict's is.
+def sorted_items_of_a_module_dict(x):
+    s = 0.0
+    for k, w in sorted(_WEIGHT_OF.items()):
+        s = s + w * x[k] ** 3
+    return s + sum(sorted(_WEIGHT_OF.values())[:2]) * x[0] + x[max(_WEIGHT_OF.keys())]
+
+
+def test_views_of_a_module_level_dict_are_lists():
+    check(sorted_items_of_a_module_dict, np.array([0.3, 0.7, -1.1, 0.9]))
