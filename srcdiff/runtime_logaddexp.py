@@ -1,8 +1,8 @@
 """Helpers that the rules of numpy.logaddexp.accumulate and numpy.logaddexp2.accumulate
-(templates/reductions.py) emit: the tangent and the adjoint of the running log-sum-exp.
-
-Takes the input a, the result y (y[i] = log_b(b**a[0] + ... + b**a[i]) along `axis`, b = e or
-2) and a tangent or a cotangent; gives back the tangent of y or the cotangent of a.
+(templates/reductions.py) emit (run time: called by emitted code; a leaf importing NumPy):
+the tangent and the adjoint of the running log-sum-exp. Takes the input a, the result y
+(y[i] = log_b(b**a[0] + ... + b**a[i]) along `axis`, b = e or 2) and a tangent or a
+cotangent; gives back the tangent of y or the cotangent of a.
 
 y's derivative in a[j] is b**(a[j] - y[i]) for i >= j. Both sums are run with the weight
 b**(a[j] - y[j]) (at most 1) and the decay b**(y[j] - y[i]) (at most 1, as y only grows),
@@ -20,7 +20,6 @@ import numpy
 
 def _along(value, axis):
     """value with `axis` last (flattened for axis=None, as accumulate takes a 1-d array)."""
-    value = numpy.asarray(value)
     if axis is None:
         return numpy.reshape(value, (-1,))
     return numpy.moveaxis(value, axis, -1)
@@ -40,8 +39,8 @@ def _ratio(base, top, bottom):
     """base**(top - bottom), 0 where both are the same infinity (a log(0) = -inf element
     over a running result still -inf: it adds nothing) rather than NaN."""
     same = numpy.isinf(top) & (top == bottom)
-    gap = numpy.subtract(top, bottom, out=numpy.zeros(numpy.broadcast(top, bottom).shape),
-                         where=numpy.logical_not(same))
+    with numpy.errstate(invalid="ignore"):   # (-inf - -inf: replaced below; on the array's
+        gap = numpy.where(same, 0.0, top - bottom)   # own device, no host buffer)
     return numpy.where(same, 0.0, _power(base, gap))
 
 

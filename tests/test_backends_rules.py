@@ -795,6 +795,8 @@ if _sp is not None:
                        (_sp.xlogy, (-2, 2), (0.3, 2)), (_sp.xlog1py, (-2, 2), (-0.5, 2)),
                        (_sp.rel_entr, (0.2, 2), (0.2, 2)), (_sp.kl_div, (0.2, 2), (0.2, 2))]:
         case(f"scipy-{fn.__name__}", _binary(fn), _in(*da, (2, 3)), _in(*db, (3,)), wrt=(0, 1))
+    case("scipy-owens_t", lambda h, a: np.sum(_sp.owens_t(h, a)), _in(-1.5, 1.5, (2, 3)),
+         _in(0.2, 2, (3,)), wrt=(0, 1))
     case("scipy-polygamma", lambda x: np.sum(_sp.polygamma(1, x)), _in(0.5, 3, (3,)),
          xfail=_SCIPY_HOST.format("special.polygamma"))
     case("scipy-iv-ive", lambda x: np.sum(_sp.iv(1.5, x) + _sp.ive(2.0, x)), _in(0.3, 2, (3,)))
@@ -1135,6 +1137,11 @@ for _fn in (np.maximum.accumulate, np.minimum.accumulate, np.fmax.accumulate,
     case(f"{_fn.__self__.__name__}.accumulate",
          lambda x, w, fn=_fn: np.sum(fn(x, axis=1) * w),
          _r18.permutation(np.linspace(-1.0, 1.0, 12)).reshape(3, 4), _w((3, 4)))
+for _fn in (np.logaddexp.reduce, np.logaddexp2.reduce, np.logaddexp.accumulate,
+            np.logaddexp2.accumulate):
+    case(f"{_fn.__self__.__name__}.{_fn.__name__}",
+         lambda x, w, fn=_fn: np.sum(fn(x, axis=1) * w), _x18(3, 4),
+         _w((3, 4) if _fn.__name__ == "accumulate" else (3,)))
 # templates/reductions.py's where= and initial= (the mask computed on the device)
 _rk = np.random.default_rng(2207)
 case("reductions-where-initial", lambda x, v, w: np.sum(np.sum(x, axis=0, where=x > 0.1) * w)
