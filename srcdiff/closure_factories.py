@@ -291,7 +291,7 @@ def _rewrite_one(fdef, factory, made, sites, taken, source):
     if sites.get(None) and len(read) != 1:
         packed = S.fresh_name(f"{factory.name}_values", taken)
     lifted = _lifted(made, name, read, packed)
-    block = _block_holding(fdef, factory)
+    block = S.block_holding(fdef, factory)
     block.insert(next(k for k, s in enumerate(block) if s is factory) + 1, lifted)
     for call in sites.pop(None, ()):   # make(k)(x): the closure's function(make(k), x)
         made_by = call.func
@@ -355,12 +355,3 @@ def _lifted(made, name, read, packed=None):
     new = S.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
                         type_comment=None, type_params=[])
     return S.place_unplaced(new, made)
-
-
-def _block_holding(fdef, node):
-    for n in S.walk(fdef):
-        for field in ("body", "orelse", "finalbody"):
-            block = getattr(n, field, None)
-            if isinstance(block, list) and any(s is node for s in block):
-                return block
-    raise AssertionError("a nested def outside every block")   # pragma: no cover

@@ -203,7 +203,7 @@ def _rewrite_one(fdef, name, assign, calls, table, taken):
     for call in calls:
         _replace(fdef, call, _call_each(call, chosen, funcs))
     at = table if table is not None else assign
-    block = _block_holding(fdef, at)
+    block = S.block_holding(fdef, at)
     k = next(i for i, s in enumerate(block) if s is at)
     if table is not None:
         block[k:k + 1] = made   # (the display: read by the choice alone, now positions)
@@ -313,12 +313,3 @@ def _params(fn):
     a = fn.args
     return [getattr(p, "id", getattr(p, "arg", None)) for p in
             a.posonlyargs + a.args + a.kwonlyargs + [p for p in (a.vararg, a.kwarg) if p]]
-
-
-def _block_holding(fdef, node):
-    for n in S.walk(fdef):
-        for field in ("body", "orelse", "finalbody"):
-            block = getattr(n, field, None)
-            if isinstance(block, list) and any(s is node for s in block):
-                return block
-    raise AssertionError("a statement outside every block")   # pragma: no cover

@@ -18,7 +18,7 @@ import gast  # after the star import, which binds gast's own submodule of that n
 from .names import _PRIVATE, SLICE  # noqa: E402
 from .syntax_trees import _to_gast, ast_to_gast, to_python_ast  # noqa: E402,F401
 from .syntax_walks import (_WALKED_FIELDS, _walked_fields, map_own_statements,  # noqa: E402,F401
-                           nodes, own_nodes, scope_nodes, walk, walk_names)
+                           block_holding, nodes, own_nodes, scope_nodes, walk, walk_names)
 from .syntax_walks import nodes as _nodes  # noqa: E402  (settle's parameter is `nodes`)
 
 __all__ = [name for name in dir(gast) if name[:1].isupper()] + [

@@ -203,3 +203,14 @@ def map_own_statements(stmts, replace):
                 part.body = map_own_statements(part.body, replace)
         out.append(stmt)
     return out
+
+
+def block_holding(fdef, stmt):
+    """The list of statements (a body, orelse or finalbody of a node under `fdef`) that
+    holds `stmt` itself; AssertionError where none does."""
+    for n in walk(fdef):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(n, field, None)
+            if isinstance(block, list) and any(s is stmt for s in block):
+                return block
+    raise AssertionError("a statement outside every block")   # pragma: no cover

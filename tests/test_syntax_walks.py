@@ -148,3 +148,13 @@ def g(v, w=1.0, *rest, k, **kw):
     assert S.scope_nodes is syntax_walks.scope_nodes
     own = {n.id for n in S.own_nodes(g) if isinstance(n, gast.Name)}
     assert "rest" not in own and "kw" not in own   # own_nodes: the body only
+
+
+def test_block_holding_finds_the_list_a_statement_sits_in():
+    fdef = S.parse_function("def f(x):\n    if x:\n        y = 1\n    else:\n        y = 2\n"
+                            "    return y\n")
+    branch = fdef.body[0]
+    assert S.block_holding(fdef, branch) is fdef.body
+    assert S.block_holding(fdef, branch.orelse[0]) is branch.orelse
+    with pytest.raises(AssertionError):
+        S.block_holding(fdef, S.parse_function("def g():\n    pass\n").body[0])
