@@ -49,7 +49,8 @@ class DictFacts:
         """`for k in d` goes through a dict's keys: where `node` may be a dict, the loop
         iterates over iteration_order(atom) (the keys of a dict, anything else as it is)."""
         if not (isinstance(atom, S.Name) and self._may_be_dict(node) or
-                self._global_dict(node)):   # (`for k in cfg.weights`: an attribute)
+                self._global_dict(node) or   # (`for k in cfg.weights`: an attribute)
+                self._may_be_set(node)):
             return atom
         return self._iteration_order(atom, out, node)
 
@@ -127,14 +128,35 @@ class DictFacts:
                                                             for v in value)
         return False
 
+    def _may_be_set(self, node, seen=None):
+        """Whether the value is a set (`for k in S`, `a, b = {1, 0}` go through it in
+        Python's order, by iteration_order: a set has no positions): a set display or
+        comprehension, set(...) or frozenset(...), a module-level or closure set, or a
+        local bound only to those."""
+        if isinstance(node, (S.Set, S.SetComp)):
+            return True
+        if isinstance(node, S.Call):
+            return self._callee_object(node.func) in (set, frozenset)
+        if isinstance(node, (S.Name, S.Attribute)) and self._global_path(node) is not None:
+            return isinstance(self._callee_object(node), (set, frozenset))
+        if isinstance(node, S.Name) and node.id in self.locals and node.id not in self.params:
+            seen = set() if seen is None else seen
+            sources = self._sources().get(node.id, ())
+            if node.id in seen or not sources:
+                return False
+            seen.add(node.id)
+            return all(direct and self._may_be_set(value, seen) for value, direct in sources)
+        return False
+
     def _unpacks_keys(self, node):
         """Whether `a, b = node` may unpack a dict (then its keys): a value that may be a
         dict, but a local taken from a container only where _items_may_be_dicts says its
         items may be (`for layer in params: W, b = layer` unpacks the pair as written)."""
         if isinstance(node, S.Name) and node.id in self.locals and node.id not in self.params:
             return any(self._may_be_dict(value) if direct else self._items_may_be_dicts(value)
-                       for value, direct in self._sources().get(node.id, ()))
-        return self._may_be_dict(node)
+                       for value, direct in self._sources().get(node.id, ())) or \
+                self._may_be_set(node)
+        return self._may_be_dict(node) or self._may_be_set(node)
 
     def _may_hold_dicts(self, node, seen):
         """Whether items of this value may be dicts: any container may hold them."""

@@ -241,3 +241,21 @@ def sorted_items_of_a_module_dict(x):
 
 def test_views_of_a_module_level_dict_are_lists():
     check(sorted_items_of_a_module_dict, np.array([0.3, 0.7, -1.1, 0.9]))
+
+
+# A module-level set looped over, and a set unpacked, were indexed by position ('set' object
+# is not subscriptable, a crash): both go through iteration_order, in Python's own order.
+_CHOSEN = {3, 1}
+
+
+def items_of_a_module_level_set(x):
+    s = 0.0
+    for k in _CHOSEN:
+        s = s + x[k] ** 3 * (k + 1)
+    a, b = {1, 0}
+    c, d = frozenset([2, 3])
+    return s + x[a] * 2.0 + x[b] ** 2 + x[c] * x[d]
+
+
+def test_sets_go_through_their_items_in_pythons_order():
+    check(items_of_a_module_level_set, np.array([0.3, 0.7, -1.1, 0.9]))
