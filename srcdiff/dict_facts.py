@@ -85,8 +85,8 @@ class DictFacts:
                 if node.func.attr == "copy" and not node.args and not node.keywords:
                     return self._may_be_dict(node.func.value, seen)   # d.copy()
                 return node.func.attr not in DICT_VIEWS and node.func.attr not in ARRAY_METHODS
-            return isinstance(node.func, S.Name) and (
-                node.func.id in self.local_functions or is_user_function(obj))
+            return isinstance(node.func, S.Name) and node.func.id in self.local_functions or \
+                is_user_function(obj)   # (helpers.weights() of a module of the user's too)
         if self._global_dict(node):
             return True
         if isinstance(node, S.Attribute):

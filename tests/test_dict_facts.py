@@ -259,3 +259,38 @@ def items_of_a_module_level_set(x):
 
 def test_sets_go_through_their_items_in_pythons_order():
     check(items_of_a_module_level_set, np.array([0.3, 0.7, -1.1, 0.9]))
+
+
+# A dict a function of another module of the user's returns (`for k in helpers.weights()`)
+# was looped over by its positions: the call was taken for a library's, not the user's.
+_HELPERS = '''
+def weights():
+    return {2: 1, 0: 3, 1: 2}
+'''
+
+_LOOPING = '''
+import numpy as np
+import keyed_helpers
+
+
+def over_helper_keys(x):
+    s = 0.0
+    for k in keyed_helpers.weights():
+        s = s + x[k] ** 3 * (k + 1)
+    w = keyed_helpers.weights()
+    for k in w:
+        s = s + x[k] * w[k]
+    return s
+'''
+
+
+def test_a_dict_a_function_of_the_users_module_returns_goes_through_its_keys(tmp_path):
+    import sys
+    from user_modules import load
+    load(tmp_path, "keyed_helpers", _HELPERS)
+    try:
+        module = load(tmp_path, "keyed_looping", _LOOPING)
+        check(module.over_helper_keys, np.array([0.3, 0.7, -1.1, 0.9]))
+    finally:
+        sys.modules.pop("keyed_helpers", None)
+        sys.modules.pop("keyed_looping", None)
