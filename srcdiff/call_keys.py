@@ -42,7 +42,7 @@ def kind(value):
     """What the compiled code is specialised on: containers, and user objects by class."""
     if type(value) in PLAIN_TYPES:
         return None
-    if type(value) in (list, tuple, dict) or is_user_object(value) or (
+    if type(value) in (list, tuple) or isinstance(value, dict) or is_user_object(value) or (
             isinstance(value, tuple) and hasattr(type(value), "_fields")):   # a named tuple
         from .objects import object_facts
         from .values import function_items

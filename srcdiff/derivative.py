@@ -167,8 +167,10 @@ class Derivative(DerivativeBase):
 
     def _containers(self, args, kwargs):
         names = self._names()
-        out = {n for n, a in zip(names, args) if type(a) in (list, tuple, dict)}
-        out |= {k for k, v in kwargs.items() if type(v) in (list, tuple, dict)}
+        # (a dict of a class of its own, OrderedDict or Counter, is a dict: `for k in p`
+        # goes through its keys)
+        out = {n for n, a in zip(names, args) if type(a) in (list, tuple) or isinstance(a, dict)}
+        out |= {k for k, v in kwargs.items() if type(v) in (list, tuple) or isinstance(v, dict)}
         return frozenset(out)
 
     def _compile(self, containers=frozenset(), known=None, shapes=None):

@@ -8,12 +8,13 @@ import types
 import numpy as np
 import pytest
 
+import srcdiff
 from srcdiff import analyze
 from srcdiff import syntax as S
 from srcdiff.dict_facts import DICT_VIEWS
 from srcdiff.transform import lower_function
 
-from gradcheck import check
+from gradcheck import check, numerical_grad
 from lowering import run_lowered
 
 
@@ -294,3 +295,36 @@ def test_a_dict_a_function_of_the_users_module_returns_goes_through_its_keys(tmp
     finally:
         sys.modules.pop("keyed_helpers", None)
         sys.modules.pop("keyed_looping", None)
+
+
+# A dict of a class of its own passed in (collections.OrderedDict, Counter, `class
+# Params(dict)`) was not taken for a dict: `for k in p` and `a, b = p` went by positions
+# (KeyError, or a wrong value and gradient where the values fit as positions).
+class _Params(dict):
+    pass
+
+
+def over_keys_passed(x, p):
+    s = 0.0
+    for k in p:
+        s = s + x[k] ** 3 * p[k]
+    a, b = p
+    return s + x[a] * 2.0 + x[b] ** 2
+
+
+@pytest.mark.parametrize("make", [collections.OrderedDict, collections.Counter, _Params])
+def test_a_dict_of_a_class_of_its_own_passed_in_goes_through_its_keys(make):
+    check(over_keys_passed, np.array([0.3, 0.7, -1.1, 0.9]), make({1: 2, 0: 3}), wrt=0)
+
+
+def test_the_gradient_in_a_dict_of_a_class_of_its_own_is_a_dict_of_its_keys():
+    def f(p, x):
+        return sum(np.sum(p[k] * x) ** 2 for k in p)
+    p = collections.OrderedDict(b=np.array([1.1, -0.3]), a=np.array([0.4, 0.2]))
+    x = np.array([0.3, -0.5])
+    grad = srcdiff.grad(f)(p, x)
+    plain = {k: v for k, v in p.items()}
+    assert list(grad) == list(p)
+    for k in p:
+        np.testing.assert_allclose(grad[k], numerical_grad(
+            lambda v: f({**plain, k: v}, x), (p[k],), 0), rtol=1e-6)
