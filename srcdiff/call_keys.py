@@ -53,6 +53,9 @@ def kind(value):
         if facts:   # the classes of the objects it holds (values.py)
             return (type(value),) + tuple(sorted(facts.items(), key=lambda kv: kv[0]))
         return type(value)
+    from .markers import unindexed
+    if unindexed(value):   # (a set's variant goes through iteration_order: dict_facts)
+        return type(value)
     return function_value(value)
 
 

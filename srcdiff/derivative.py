@@ -16,7 +16,8 @@ import inspect
 from . import boundary as _boundary
 from .errors import ArgumentError, SrcdiffError, at_def as _locate_at_def
 from .frontend import stale as _stale  # called on every cached call: no import there
-from .markers import DICT_PASSED as _DICT_PASSED, NONE_PASSED as _NONE_PASSED
+from .markers import DICT_PASSED as _DICT_PASSED, NONE_PASSED as _NONE_PASSED, \
+    UNINDEXED_PASSED as _UNINDEXED_PASSED, unindexed as _unindexed
 from .markers import CompositeBase, DerivativeBase
 from .call_keys import NDARRAY as _NDARRAY, call_key as _call_key, function_value as _function_value
 from .call_keys import kind as _kind
@@ -139,6 +140,8 @@ class Derivative(DerivativeBase):
                 known[n + _DICT_PASSED] = dict
             elif a is None:   # `p is None` answered where srcdiff compiles (class_tests)
                 known[n + _NONE_PASSED] = True
+            elif _unindexed(a):   # a set, a dict's view, an iterator: no positions
+                known[n + _UNINDEXED_PASSED] = True
             held = _function_value(a)   # a function passed in (values.py)
             if held is not None:
                 known[n] = held

@@ -19,6 +19,7 @@ from . import syntax as S
 from .callables import ARRAY_METHODS, is_user_function
 from .core import Kind
 from .lower_exprs import _stem_of_ref
+from .markers import UNINDEXED_PASSED
 
 DICT_VIEWS = {"values": "dict_values", "items": "dict_items", "keys": "dict_keys"}
 
@@ -131,12 +132,15 @@ class DictFacts:
     def _may_be_set(self, node, seen=None):
         """Whether the value is a set (`for k in S`, `a, b = {1, 0}` go through it in
         Python's order, by iteration_order: a set has no positions): a set display or
-        comprehension, set(...) or frozenset(...), a module-level or closure set, or a
-        local bound only to those."""
+        comprehension, set(...) or frozenset(...), a module-level or closure set, a
+        parameter passed a set, a dict's view or an iterator, or a local bound only to
+        those."""
         if isinstance(node, (S.Set, S.SetComp)):
             return True
         if isinstance(node, S.Call):
             return self._callee_object(node.func) in (set, frozenset)
+        if isinstance(node, S.Name) and node.id in self.params:   # a set passed in
+            return bool(self.known_types.get(node.id + UNINDEXED_PASSED))
         if isinstance(node, (S.Name, S.Attribute)) and self._global_path(node) is not None:
             return isinstance(self._callee_object(node), (set, frozenset))
         if isinstance(node, S.Name) and node.id in self.locals and node.id not in self.params:

@@ -25,6 +25,10 @@ DICT_PASSED = ".__dict_passed__"
 # known_types[p + NONE_PASSED]: the call passed None for parameter p, or left it to a default of
 # None (derivative.py notes it, class_tests.py answers `p is None` where p is never rebound)
 NONE_PASSED = ".__none_passed__"
+# known_types[p + UNINDEXED_PASSED]: the call passed for parameter p a collection that has no
+# positions (a set, a dict's view, an iterator): a loop over it or unpacking it goes through
+# iteration_order (dict_facts._may_be_set)
+UNINDEXED_PASSED = ".__unindexed_passed__"
 
 
 def stop_gradient(x):
@@ -74,3 +78,10 @@ def provided(name):
     ...), "make" (api's common maker of them, taking (kind, f, wrt, has_aux, backend, jit)),
     or "derivative_called" (compose_calls': lower.py asks it about each callee)."""
     return _TRANSFORMS[name]
+
+
+def unindexed(value):
+    """Whether value is a collection Python loops over that has no positions to index: a
+    set, a dict's keys, values or items view, an iterator (a generator, map(...))."""
+    from collections.abc import Iterator, Set, MappingView
+    return isinstance(value, (Set, MappingView, Iterator))

@@ -15,7 +15,7 @@ operand is a sequence, an array or number otherwise); each `_tangent` helper the
 They return new values and never write their arguments. Self-contained, so the codegen
 command can copy them.
 """
-from collections.abc import Iterator, Mapping, Set
+from collections.abc import Iterator, Mapping, MappingView, Set
 import numpy
 
 from .errors import RuntimeRefusal  # (the codegen command copies it along)
@@ -200,7 +200,7 @@ def iteration_order(value):
     list of them, taken once), anything else as it is; refused for an object of the user's
     class defining __iter__ or __getitem__ (srcdiff could not tell its class before the code
     runs): Python's loop calls that method, which indexing the object does not follow."""
-    if isinstance(value, (Mapping, Iterator, Set)):   # (a mapping that is no dict too)
+    if isinstance(value, (Mapping, Iterator, Set, MappingView)):   # (d.values() passed too)
         return list(value)
     if not isinstance(value, (list, tuple, numpy.ndarray, numpy.generic, str, range)) and \
             _users_iterable(type(value)):

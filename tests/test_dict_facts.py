@@ -328,3 +328,35 @@ def test_the_gradient_in_a_dict_of_a_class_of_its_own_is_a_dict_of_its_keys():
     for k in p:
         np.testing.assert_allclose(grad[k], numerical_grad(
             lambda v: f({**plain, k: v}, x), (p[k],), 0), rtol=1e-6)
+
+
+# A set, a dict's view or an iterator passed in has no positions: `for k in ks` and
+# `a, b = ks` indexed it (TypeError: 'set' object is not subscriptable, a crash). They go
+# through iteration_order (markers.UNINDEXED_PASSED), each kind its own variant.
+def over_an_unindexed_collection(x, ks):
+    s = 0.0
+    for k in ks:
+        s = s + x[k] ** 3 * (k + 1)
+    return s
+
+
+def unpacking_an_unindexed_collection(x, ks):
+    a, b = ks
+    return x[a] * 2.0 + x[b] ** 2
+
+
+@pytest.mark.parametrize("ks", [{2, 0}, frozenset({3, 1}), {2: 0, 0: 1}.keys(),
+                                {0: 2, 1: 0}.values()], ids=["set", "frozenset", "keys",
+                                                             "values"])
+@pytest.mark.parametrize("fn", [over_an_unindexed_collection, unpacking_an_unindexed_collection])
+def test_a_collection_without_positions_passed_in_is_gone_through(fn, ks):
+    check(fn, np.array([0.3, 0.7, -1.1, 0.9]), ks, wrt=0)
+
+
+@pytest.mark.parametrize("fn", [over_an_unindexed_collection, unpacking_an_unindexed_collection])
+def test_an_iterator_passed_in_is_gone_through_once(fn):
+    x = np.array([0.3, 0.7, -1.1, 0.9])
+    grad = srcdiff.grad(fn)(x, iter([2, 0]))
+    np.testing.assert_allclose(grad, numerical_grad(lambda v: fn(v, iter([2, 0])), (x,), 0),
+                               rtol=1e-6, atol=1e-9)
+    srcdiff.grad(fn)(x, [2, 0])   # a list after: a variant of its own (call_keys.kind)
