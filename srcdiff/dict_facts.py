@@ -152,15 +152,32 @@ class DictFacts:
             return all(direct and self._may_be_set(value, seen) for value, direct in sources)
         return False
 
-    def _unpacks_keys(self, node):
-        """Whether `a, b = node` may unpack a dict (then its keys): a value that may be a
-        dict, but a local taken from a container only where _items_may_be_dicts says its
-        items may be (`for layer in params: W, b = layer` unpacks the pair as written)."""
-        if isinstance(node, S.Name) and node.id in self.locals and node.id not in self.params:
-            return any(self._may_be_dict(value) if direct else self._items_may_be_dicts(value)
-                       for value, direct in self._sources().get(node.id, ())) or \
-                self._may_be_set(node)
-        return self._may_be_dict(node) or self._may_be_set(node)
+    def _unpacks_keys(self, node, seen=None):
+        """Whether `a, b = node` may unpack a dict or a set (then its keys, its items): a dict
+        display or comprehension, dict(...), a mapping's class called (Counter(...)),
+        vars(...), d.copy() of one, a module-level or closure dict, a parameter passed a
+        dict, a set (_may_be_set), or a local bound to one of these or taken from a
+        container whose items may be dicts (_items_may_be_dicts). A tuple a function of the
+        user's returns, `a, b = pair(x)`, and `for layer in params: W, b = layer` unpack as
+        written."""
+        seen = set() if seen is None else seen
+        if self._may_be_set(node) or self._global_dict(node) or \
+                isinstance(node, (S.Dict, S.DictComp)):
+            return True
+        if isinstance(node, S.Call):
+            obj = self._callee_object(node.func)
+            if obj is dict or obj is vars or isinstance(obj, type) and issubclass(obj, Mapping):
+                return True
+            return isinstance(node.func, S.Attribute) and node.func.attr == "copy" and \
+                not node.args and not node.keywords and self._unpacks_keys(node.func.value, seen)
+        if isinstance(node, S.Name) and node.id in self.params:
+            return self._may_be_dict(node)   # (a dict passed in)
+        if isinstance(node, S.Name) and node.id in self.locals and node.id not in seen:
+            seen.add(node.id)
+            return any(self._unpacks_keys(value, seen) if direct else
+                       self._items_may_be_dicts(value)
+                       for value, direct in self._sources().get(node.id, ()))
+        return False
 
     def _may_hold_dicts(self, node, seen):
         """Whether items of this value may be dicts: any container may hold them."""
