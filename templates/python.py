@@ -17,6 +17,7 @@ from srcdiff.rule_forms import elementwise, linear, partials
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime import (abs_slope, broadcast_like, builtin_sum_grad, log_base, log_of_base,
                              pick_grad, pick_tangent, power_exponent, unbroadcast)
+from srcdiff.runtime_gamma import digamma, polygamma
 from srcdiff.runtime_inplace import (along_axis_index, changes_in_place, diagonal_index,
                                      diagonal_positions, flat_write_index,
                                      flat_write_take, resized_array, zero_resized)
@@ -52,6 +53,14 @@ _MATH = {
 for _name, _derivative in _MATH.items():
     if hasattr(math, _name):
         elementwise(getattr(math, _name), _derivative)
+
+
+# lgamma(x) = log|gamma(x)|: digamma of srcdiff.runtime_gamma (Python floats, no SciPy), whose
+# own rules (second order) are polygamma's; the order n of polygamma is held constant
+elementwise(math.lgamma, lambda y, x: digamma(x))
+elementwise(math.gamma, lambda y, x: y * digamma(x))
+elementwise(digamma, lambda y, x: polygamma(1, x))
+partials(polygamma, broadcast=False)(lambda y, n, x: (None, polygamma(n + 1, x)))
 
 
 @partials(math.log, broadcast=False)

@@ -2248,9 +2248,6 @@ REFUSED = {
     "list_times_shared_rows",      # [np.zeros(2)] * 3: one array three times, written
     "zero_d_inplace_accumulator",  # s = np.array(0.0); t = s; s += ... (t sees the adds)
     # false refusals (the derivative exists), left for a later session:
-    "student_t_loglik",            # math.lgamma has no rule (its derivative, digamma, is
-    "beta_binomial_grid",          #   SciPy's: scipy.special.gammaln differentiates)
-    "dirichlet_logpdf",            #   (the same)
     "closure_factory_losses",      # losses[name](v): a function picked from a dict by a key
     "softmax_temperature_classes", # a class defined inside the function
     "swap_rows_tuple",             # B[:, 0], B[:, 1] = B[:, 1].copy(), B[:, 0].copy(): the

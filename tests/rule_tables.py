@@ -25,6 +25,7 @@ MATH = [
     (math.asin, 0.4), (math.acos, 0.4), (math.atan, 0.8), (math.asinh, 0.8),
     (math.acosh, 1.8), (math.atanh, 0.4), (math.fabs, -0.8), (math.degrees, 0.8),
     (math.radians, 0.8), (math.erf, 0.5), (math.erfc, 0.5),
+    (math.lgamma, 1.7), (math.gamma, 1.7),
 ] + [(getattr(math, n), 0.6) for n in ("exp2", "cbrt") if hasattr(math, n)]
 
 # templates/reductions.py: (axis, keepdims) of the reductions, and the orders of vector norms

@@ -21,6 +21,16 @@ def test_math_unary(fn, x):
     assert type(g) is float
 
 
+# math.lgamma's derivative is digamma, math.gamma's gamma * digamma (srcdiff.runtime_gamma,
+# no SciPy), to second order (polygamma), also below 0 where lgamma is log|gamma|
+@pytest.mark.parametrize("x", [0.3, 1.7, 12.5, -1.3, -2.6])
+def test_math_lgamma_and_gamma_to_second_order(x):
+    assert type(check(lambda v: math.lgamma(v) * v + 1.0, x, order=2)) is float
+    check(lambda v: math.gamma(v) * v + 1.0, x, order=2)
+    check(lambda a, b: math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b), x, 0.8,
+          wrt=(0, 1), order=2)
+
+
 def test_math_two_arguments():
     check(lambda x, b: math.log(x, b) * 2.0, 1.7, 3.0, wrt=(0, 1))
     check(lambda y, x: math.atan2(y, x) * 2.0, 0.3, -0.8, wrt=(0, 1))
