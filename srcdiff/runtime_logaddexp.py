@@ -19,13 +19,16 @@ import numpy
 
 
 def _along(value, axis):
-    """value with `axis` last (flattened for axis=None, as accumulate takes a 1-d array)."""
+    """value with `axis` last. axis=None is accepted by ufunc.accumulate for a 1-d array only
+    (a 2-d one raises "accumulate does not allow multiple axes"), so the reshape keeps the
+    vector it is given: nothing is flattened."""
     if axis is None:
         return numpy.reshape(value, (-1,))
     return numpy.moveaxis(value, axis, -1)
 
 
 def _back(value, like, axis):
+    """_along's inverse: `axis` back in its place (axis=None: like's shape, a vector's)."""
     if axis is None:
         return numpy.reshape(value, numpy.shape(like))
     return numpy.moveaxis(value, -1, axis)
