@@ -39,6 +39,8 @@ none of them):
 * dict idioms: dict.fromkeys, defaultdict and OrderedDict as plain dicts, lists in a dict
   grown by append, d.update(e) and d |= e, `{**a, **b}`, itertools.accumulate
   (dict_idioms.py);
+* itertools.pairwise, itertools.combinations and np.ndenumerate as the zips and lists they
+  mean (itertools_calls.py);
 * everyday shapes: for/else, zip(...) as a value, filter, ... (idiom_rewrite.desugar);
 * generators, as lists of their items (generator_calls.py).
 """
@@ -53,6 +55,7 @@ _MAPS = ("vectorize", "apply_along_axis", "piecewise", "apply_over_axes",
          "frompyfunc")   # numpy_maps.NAMES
 _DICT_CALLS = ("defaultdict", "OrderedDict", "accumulate", "dict")   # dict_idioms' calls
 _DICT_METHODS = ("fromkeys", "setdefault", "update")
+_ITERATORS = ("pairwise", "combinations", "ndenumerate")   # itertools_calls.NAMES
 
 
 def named_attributes_needed(called):
@@ -136,6 +139,10 @@ def counted_rewrite(source, resolver, containers, known_types):
         from . import dict_idioms
         fdef = dict_idioms.rewrite(fdef, lookup, known_types)
         counted = census.take(fdef)
+    if _may_take_iterators(counted):   # itertools.pairwise, combinations, np.ndenumerate
+        from . import itertools_calls
+        fdef = itertools_calls.rewrite(fdef, lookup)
+        counted = census.take(fdef)
     # idiom_rewrite.desugar gives the tree back where neither holds (its own first question)
     if census.may_desugar(counted) or (
             known_types and any(k.endswith(".__len__") for k in known_types)):
@@ -160,6 +167,13 @@ def _may_take_dicts(counted, fdef):
         return True
     return bool(counted.written) and any(n.__class__ is S.AugAssign and n.op.__class__ is
                                          S.BitOr for n in S.walk(fdef))
+
+
+def _may_take_iterators(counted):
+    """itertools_calls.needed, without importing it: a call of pairwise, combinations or
+    ndenumerate, by a bare name or an attribute path."""
+    return not counted.called.isdisjoint(_ITERATORS) or any(
+        rest and rest[-1] in _ITERATORS for _, rest in counted.chains)
 
 
 def _may_map(counted, fdef, lookup):
