@@ -90,7 +90,7 @@ def diag_grad(grad, v, k):
 
 
 # -- pad -----------------------------------------------------------------------------
-PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
+PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap", "linear_ramp")
 
 
 def pad_refusal(mode):
@@ -125,9 +125,41 @@ def _pad_widths(pad_width, ndim):
     return [(int(b), int(a)) for b, a in widths]
 
 
+def _ramp_adjoint(grad, shape, pad_width):
+    """(the adjoint in the array, the (ndim, 2) adjoints in the end values) of
+    numpy.pad(array, pad_width, 'linear_ramp', end_values=e), array shaped `shape`. NumPy pads
+    axis after axis (a later axis ramps from edges an earlier one padded): the steps are
+    transposed last axis first. On an axis padded by b before and a after, the k-th value
+    before (k = 0 outermost) is e + (edge - e) k / b, the j-th after (j = 0 next to the
+    array) edge + (e - edge) (j + 1) / a."""
+    widths = _pad_widths(pad_width, len(shape))
+    ends = [None] * len(shape)
+    for axis in reversed(range(len(shape))):
+        before, after = widths[axis]
+        moved = numpy.moveaxis(grad, axis, 0)
+        n = numpy.shape(moved)[0]
+        inner = moved[before:n - after] * 1   # (a copy, written below)
+        pairs = []
+        for k in range(before):
+            inner[0] = inner[0] + moved[k] * (k / before)
+        zero = numpy.sum(moved[:0])   # (0 of grad's type, on its device)
+        pairs.append(sum((numpy.sum(moved[k]) * (1.0 - k / before) for k in range(before)),
+                         zero))
+        for j in range(after):
+            inner[-1] = inner[-1] + moved[n - after + j] * ((after - 1 - j) / after)
+        pairs.append(sum((numpy.sum(moved[n - after + j]) * ((j + 1) / after)
+                          for j in range(after)), zero))
+        ends[axis] = numpy.stack(pairs)
+        grad = numpy.moveaxis(inner, 0, axis)
+    return grad, numpy.stack(ends)
+
+
 def pad_grad(grad, array, pad_width, mode):
-    """The adjoint of numpy.pad in `array`: the interior (mode 'constant'), or every copy
-    of an element added back onto it (the other modes)."""
+    """The adjoint of numpy.pad in `array`: the interior (mode 'constant'), the interior
+    with each ramp's share of its edge added (mode 'linear_ramp'), or every copy of an
+    element added back onto it (the other modes)."""
+    if mode == "linear_ramp":
+        return _ramp_adjoint(grad, numpy.shape(array), pad_width)[0]
     if mode == "constant":
         shape = numpy.shape(array)
         index = tuple(slice(b, b + n) for (b, _), n in
@@ -157,14 +189,35 @@ def pad_constant_grad(grad, array, pad_width, constant_values):
     for axis, b, a in sums:
         per_axis[axis] = numpy.stack([b, a])
     total = numpy.stack(per_axis)  # (ndim, 2): one sum per axis and side
+    return _pairs_grad(total, constant_values)
+
+
+def pad_ramp_ends_grad(grad, array, pad_width, end_values):
+    """The adjoint of numpy.pad(array, pad_width, 'linear_ramp', end_values=e) in e (a number,
+    or e's structure)."""
+    return _pairs_grad(_ramp_adjoint(grad, numpy.shape(array), pad_width)[1], end_values)
+
+
+def pad_ramp_ends_tangent(tangent, array, pad_width, y):
+    """The tangent of numpy.pad(array, pad_width, 'linear_ramp', end_values=e) along e's
+    tangent: the ramps from zeros to it."""
+    zeros = numpy.zeros_like(array, dtype=getattr(y, "dtype", None))
+    if isinstance(tangent, (list, tuple)):
+        tangent = numpy.asarray(tangent)
+    return numpy.pad(zeros, pad_width, "linear_ramp", end_values=tangent)
+
+
+def _pairs_grad(total, values):
+    """The adjoint in `values` (constant_values, end_values) of numpy.pad reading them as
+    pairs, given `total`, the (ndim, 2) adjoints of one value per axis and side."""
     # numpy.pad reads constant_values as numpy's pairs: one value, (before, after) for every
     # axis (shape (2,) or (1, 2)), or one pair per axis (broadcast to (ndim, 2))
-    shape = numpy.shape(constant_values)
+    shape = numpy.shape(values)
     if int(numpy.prod(shape, dtype=int)) == 2 and shape != (2, 1):
         reduced = numpy.reshape(numpy.sum(total, axis=0), shape)
     else:
         reduced = _unbroadcast(total, numpy.zeros(shape))
-    return array_grad(reduced, constant_values)
+    return array_grad(reduced, values)
 
 
 def pad_constant_tangent(tangent, array, pad_width, y):

@@ -965,9 +965,11 @@ _arr("diag-vector", lambda v: np.diag(v, 1), _x(3))
 _arr("diag-matrix", lambda m: np.diag(m, -1), X34)
 _arr("tril", lambda m: np.tril(m, 1), X34)
 _arr("triu-1d", np.triu, _x(3))
-for _mode in ["constant", "edge", "reflect", "symmetric", "wrap"]:
+for _mode in ["constant", "edge", "reflect", "symmetric", "wrap", "linear_ramp"]:
     _arr(f"pad-{_mode}", lambda m, mode=_mode: np.pad(m, ((1, 2), (3, 0)), mode), X34)
 _arr("pad-constant_values", lambda m, c: np.pad(m, 2, constant_values=c), X34, 0.3, wrt=(0, 1))
+_arr("pad-end_values", lambda m, e: np.pad(m, ((1, 2), (3, 0)), "linear_ramp", end_values=e),
+     X34, 0.3, wrt=(0, 1))
 _arr("tile", lambda m: np.tile(m, (2, 1, 2)), X34)
 _arr("flipud", np.flipud, X34)
 _arr("fliplr", np.fliplr, X34)

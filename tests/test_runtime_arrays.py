@@ -46,6 +46,25 @@ def test_pad_constant_grad_and_tangent_in_the_constant(constant):
                       1e-6, 1e-8)
 
 
+@pytest.mark.parametrize("ends", [0.5, (0.5, -1.5), ((1.5, -2.0), (0.25, 3.0)), [[0.5], [2.0]]],
+                         ids=str)
+def test_pad_ramp_ends_grad_and_tangent_in_the_end_values(ends):
+    x = RNG.normal(size=(2, 3))
+    width = ((1, 2), (3, 1))
+    e = numpy.asarray(ends, dtype=float)
+
+    def padded(values):
+        return numpy.pad(x, width, "linear_ramp", end_values=values)
+    y = padded(e)
+    g = RNG.normal(size=y.shape)
+    expected = _vjp_by_differences(padded, e, g)
+    got = ra.pad_ramp_ends_grad(g, x, width, ends)
+    assert_close_tree(numpy.asarray(got, dtype=float), numpy.asarray(expected), 1e-6, 1e-8)
+    t = RNG.normal(size=e.shape)
+    assert_close_tree(ra.pad_ramp_ends_tangent(t, x, width, y),
+                      directional_difference(padded, e, t), 1e-6, 1e-8)
+
+
 def test_pad_refuses_a_mode_without_a_rule_and_names_the_ones_it_has():
     assert ra.pad_refusal("edge") is None
     reason, hint = ra.pad_refusal("mean")

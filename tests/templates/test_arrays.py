@@ -155,7 +155,8 @@ def test_tril_triu(fn, shape, k):
 PADS = [1, (1, 2), ((1, 0), (2, 3)), ((0, 0), (3, 1)), [[2, 2]]]
 
 
-@pytest.mark.parametrize("mode", ["constant", "edge", "reflect", "symmetric", "wrap"])
+@pytest.mark.parametrize("mode", ["constant", "edge", "reflect", "symmetric", "wrap",
+                                  "linear_ramp"])
 @pytest.mark.parametrize("pw", PADS, ids=[str(p) for p in PADS])
 def test_pad(mode, pw):
     m = _x(2, 3)
@@ -163,7 +164,8 @@ def test_pad(mode, pw):
     check(_weighted(lambda m: np.pad(m, pw, mode), out), m)
 
 
-@pytest.mark.parametrize("mode", ["constant", "edge", "reflect", "symmetric", "wrap"])
+@pytest.mark.parametrize("mode", ["constant", "edge", "reflect", "symmetric", "wrap",
+                                  "linear_ramp"])
 def test_pad_wider_than_the_array(mode):
     v = _x(3)
     out = np.pad(v, (5, 7), mode=mode).shape
@@ -182,6 +184,32 @@ def test_pad_constant_values(cv):
     check(_weighted(lambda m, c: np.pad(m, pw, constant_values=c), out), m, cv, wrt=(0, 1))
     check(_weighted(lambda m, c: np.pad(m, pw, "constant", constant_values=c) ** 2, out), m, cv,
           wrt=(0, 1))
+
+
+# linear_ramp's end_values, in each of numpy's forms, to second order (a ramp's corners start
+# from an earlier axis's ramp: the end values of both axes reach them)
+@pytest.mark.parametrize("ev", [0.5, (0.5, -1.5), ((0.5, -1.5), (2.0, 0.25)), ((0.5, -1.5),),
+                                [[0.5], [2.0]]], ids=str)
+def test_pad_linear_ramp_end_values(ev):
+    m = _x(2, 3)
+    pw = ((1, 2), (3, 1))
+    out = np.pad(m, pw, "linear_ramp").shape
+    check(_weighted(lambda m, e: np.pad(m, pw, "linear_ramp", end_values=e), out), m, ev,
+          wrt=(0, 1))
+    check(_weighted(lambda m, e: np.pad(m, pw, mode="linear_ramp", end_values=e) ** 2, out),
+          m, ev, wrt=(0, 1), order=2)
+
+
+def test_pad_linear_ramp_end_value_of_the_data():
+    check(lambda v: np.sum(np.pad(v, (2, 3), "linear_ramp", end_values=np.max(v)) ** 2
+                           * _w((8,))), _x(3), order=2)
+
+
+@pytest.mark.parametrize("mode", ["maximum", "minimum", "mean", "median", "empty"])
+def test_pad_other_modes_are_refused_at_the_line(mode):
+    from gradcheck import refusal
+    err = refusal(lambda v: np.sum(np.pad(v, 2, mode) ** 2), (_x(3),), "grad")
+    assert "not mode=" in str(err) and err.lineno is not None
 
 
 def test_pad_constant_value_of_the_data():
