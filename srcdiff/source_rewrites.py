@@ -39,6 +39,7 @@ none of them):
 * dict idioms: dict.fromkeys, defaultdict and OrderedDict as plain dicts, lists in a dict
   grown by append, d.update(e) and d |= e, `{**a, **b}`, itertools.accumulate
   (dict_idioms.py);
+* collections.deque and heapq's heaps as plain lists (queue_lists.py);
 * itertools.pairwise, itertools.combinations and np.ndenumerate as the zips and lists they
   mean (itertools_calls.py);
 * everyday shapes: for/else, zip(...) as a value, filter, ... (idiom_rewrite.desugar);
@@ -56,6 +57,7 @@ _MAPS = ("vectorize", "apply_along_axis", "piecewise", "apply_over_axes",
 _DICT_CALLS = ("defaultdict", "OrderedDict", "accumulate", "dict")   # dict_idioms' calls
 _DICT_METHODS = ("fromkeys", "setdefault", "update")
 _ITERATORS = ("pairwise", "combinations", "ndenumerate")   # itertools_calls.NAMES
+_QUEUES = ("deque", "heapify", "heappush", "heappop")   # queue_lists' calls
 
 
 def named_attributes_needed(called):
@@ -139,7 +141,11 @@ def counted_rewrite(source, resolver, containers, known_types):
         from . import dict_idioms
         fdef = dict_idioms.rewrite(fdef, lookup, known_types)
         counted = census.take(fdef)
-    if _may_take_iterators(counted):   # itertools.pairwise, combinations, np.ndenumerate
+    if _calls_any(counted, _QUEUES):   # collections.deque, heapq's heaps, as lists
+        from . import queue_lists
+        fdef = queue_lists.rewrite(fdef, lookup)
+        counted = census.take(fdef)
+    if _calls_any(counted, _ITERATORS):   # itertools.pairwise, combinations, np.ndenumerate
         from . import itertools_calls
         fdef = itertools_calls.rewrite(fdef, lookup)
         counted = census.take(fdef)
@@ -169,11 +175,11 @@ def _may_take_dicts(counted, fdef):
                                          S.BitOr for n in S.walk(fdef))
 
 
-def _may_take_iterators(counted):
-    """itertools_calls.needed, without importing it: a call of pairwise, combinations or
-    ndenumerate, by a bare name or an attribute path."""
-    return not counted.called.isdisjoint(_ITERATORS) or any(
-        rest and rest[-1] in _ITERATORS for _, rest in counted.chains)
+def _calls_any(counted, names):
+    """Whether `counted` (a census) calls one of `names`, by a bare name or an attribute
+    path (the question before queue_lists and itertools_calls, without importing them)."""
+    return not counted.called.isdisjoint(names) or any(
+        rest and rest[-1] in names for _, rest in counted.chains)
 
 
 def _may_map(counted, fdef, lookup):

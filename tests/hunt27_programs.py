@@ -2264,8 +2264,6 @@ REFUSED = {
     "closures_appended_in_loop",   # closures appended to a list, called in a loop
     "memo_recursion",              # a recursive closure's memo[n] = out into its
     #   enclosing function's dict
-    "deque_window",                # collections.deque(maxlen=3) has no rule
-    "heapq_priorities",            # heapq.heapify/heappush change the list in place
     "shapes_inheritance",          # s.perimeter of a list item of two classes
     "lru_cache_helper",            # a decorated nested function
 }
