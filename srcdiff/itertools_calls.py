@@ -13,7 +13,8 @@ int from 1 to 4, is replaced by
   np.ndindex(np.shape(a))]`` (asarray: a list, or a list of lists, is indexed by the tuple i
   too),
 
-or the FunctionDef itself where there is none. Before, the items these iterators give were
+or the FunctionDef itself where there is none. Also gives the rewrites' pass base, NamePass
+(what a called name means, fresh names), which queue_lists' pass shares. Before, the items these iterators give were
 tuples built where srcdiff could not see them ("no derivative rule for builtins.tuple").
 """
 import itertools
@@ -41,7 +42,10 @@ def _plain_path(node):
     return isinstance(base, S.Name) and base is not node or isinstance(node, S.Name)
 
 
-class _Pass(S.NodeTransformer):
+class NamePass(S.NodeTransformer):
+    """A rewrite's pass over a copied FunctionDef (queue_lists' too): what a called name or
+    attribute path means (`means`) and names of its own (`fresh`)."""
+
     def __init__(self, tree, lookup):
         self.lookup = lookup
         self.local = {n.id for n in S.walk(tree) if isinstance(n, S.Name) and
@@ -49,7 +53,7 @@ class _Pass(S.NodeTransformer):
         self.taken = {n.id for n in S.walk(tree) if isinstance(n, S.Name)}
         self.changed = False
 
-    def resolve(self, func):
+    def means(self, func):
         """What the called name or attribute path means here (None for a local's)."""
         base, rest = S.attribute_chain(func)
         if not isinstance(base, S.Name) or base.id in self.local:
@@ -66,12 +70,14 @@ class _Pass(S.NodeTransformer):
         self.taken.add(f"{stem}_{k}")
         return f"{stem}_{k}"
 
+
+class _Pass(NamePass):
     def visit_Call(self, node):
         self.generic_visit(node)
         if node.keywords or any(isinstance(a, S.Starred) for a in node.args) or \
                 not node.args or not _plain_path(node.args[0]):
             return node
-        what = self.resolve(node.func)
+        what = self.means(node.func)
         new = None
         if what is getattr(itertools, "pairwise", None) and len(node.args) == 1:
             new = quote_expr_at("zip(XS, XS[1:])", node, XS=node.args[0])

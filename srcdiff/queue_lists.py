@@ -24,6 +24,7 @@ import heapq
 
 from . import syntax as S
 from .accumulate_loops import quote_at, quote_expr_at
+from .itertools_calls import NamePass
 
 _READERS = ("sum", "len", "list", "tuple", "max", "min", "sorted", "enumerate")
 _DEQUE_METHODS = ("append", "appendleft", "pop", "popleft")
@@ -49,13 +50,10 @@ def _parents(tree):
     return out
 
 
-class _Pass(S.NodeTransformer):
+class _Pass(NamePass):
     def __init__(self, tree, lookup):
-        self.lookup = lookup
+        super().__init__(tree, lookup)
         self.params = {a.id for a in S.walk(tree.args) if isinstance(a, S.Name)}
-        self.local = {n.id for n in S.walk(tree) if isinstance(n, S.Name) and
-                      isinstance(n.ctx, (S.Store, S.Param))}
-        self.taken = {n.id for n in S.walk(tree) if isinstance(n, S.Name)}
         self.parents = _parents(tree)
         names = {}
         for n in S.walk(tree):
@@ -73,22 +71,6 @@ class _Pass(S.NodeTransformer):
                     all(self._heap_read(n) for n in loads) and \
                     any(self._heap_call(self.parents.get(id(n))) for n in loads):
                 self.heaps.add(name)
-
-    def means(self, func):
-        base, rest = S.attribute_chain(func)
-        if not isinstance(base, S.Name) or base.id in self.local:
-            return None
-        value = self.lookup(base.id)
-        for attr in rest:
-            value = getattr(value, attr, None)
-        return value
-
-    def fresh(self, stem):
-        k = 0
-        while f"{stem}_{k}" in self.taken:
-            k += 1
-        self.taken.add(f"{stem}_{k}")
-        return f"{stem}_{k}"
 
     # -- which names are deques, which heaps ---------------------------------------------
     def _deque_binding(self, stores):
