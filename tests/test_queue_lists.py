@@ -164,6 +164,21 @@ def merged_costs(x):
     return total
 
 
-@pytest.mark.parametrize("f", [moving_average, front_and_back, merged_costs])
+def values_by_constant_priority(x):
+    """priorities that carry no derivative, values that do"""
+    h = []
+    for i, v in enumerate(x):
+        heapq.heappush(h, ((i * 7) % 5, v * v))
+    out = 0.0
+    k = 1.0
+    while h:
+        _, v = heapq.heappop(h)
+        out = out + k * v
+        k = k + 1.0
+    return out
+
+
+@pytest.mark.parametrize("f", [moving_average, front_and_back, merged_costs,
+                               values_by_constant_priority])
 def test_derivatives(f):
     check(f, X, order=2)
