@@ -2272,7 +2272,6 @@ REFUSED = {
     "itertools_combinations",      # itertools.pairwise: "no derivative rule for tuple"
     "shapes_inheritance",          # s.perimeter of a list item of two classes
     "ndenumerate_loop",            # np.ndenumerate: "no derivative rule for tuple"
-    "lru_cache_helper",            # a decorated nested function
 }
 
 # Crashes the hunt found (fixed ones listed with what was fixed).
