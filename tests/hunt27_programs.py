@@ -2263,8 +2263,6 @@ REFUSED = {
     "star_unpack_array",           # f(*x) of an array
     "nonlocal_array_closure",      # a closure's buf[i] += v into the enclosing array
     "fancy_then_subscript_write",  # A[:, 0][1] = v: "a value the function does not own"
-    "lambdas_late_binding",        # lambdas in a list called in a loop (`for f in late`)
-    "closures_appended_in_loop",   # closures appended to a list, called in a loop
     "memo_recursion",              # a recursive closure's memo[n] = out into its
     #   enclosing function's dict
     "deque_window",                # collections.deque(maxlen=3) has no rule
