@@ -2267,7 +2267,6 @@ REFUSED = {
     "deque_window",                # collections.deque(maxlen=3) has no rule
     "heapq_priorities",            # heapq.heapify/heappush change the list in place
     "itertools_combinations",      # itertools.pairwise: "no derivative rule for tuple"
-    "shapes_inheritance",          # s.perimeter of a list item of two classes
     "ndenumerate_loop",            # np.ndenumerate: "no derivative rule for tuple"
 }
 
