@@ -83,8 +83,10 @@ def _check(source, fdef, cls, bound):
         for n in S.walk(scope):
             if isinstance(n, S.Name) and n.id in bound and n.id not in own:
                 refuse(n, f"it reads {n.id!r}, a name of the function (each call's class "
-                       "reads it from that call)", f"pass {n.id} to the method or to the "
-                       "class's __init__, or " + at_module)
+                       "reads it from that call)", "write type(self)(...) for an object of "
+                       "the same class, or " + at_module if n.id == cls.name else
+                       f"pass {n.id} to the method or to the class's __init__, or " +
+                       at_module)
     for n in S.walk(cls):
         if isinstance(n, (S.Global, S.Nonlocal)):
             refuse(n, "it declares a name global or nonlocal", at_module)

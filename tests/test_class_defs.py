@@ -75,6 +75,26 @@ def test_a_class_defined_in_the_function_differentiates(f):
     check(f, x, order=2)
 
 
+def helper_calling_a_method(obj, v):
+    return obj.apply(v) * 2.0
+
+
+def passed_to_a_helper_and_listed(x):
+    class Scaled:
+        def __init__(self, t):
+            self.t = t
+
+        def apply(self, v):
+            return np.tanh(v / self.t) * self.t
+    s = Scaled(x[0] + 2.0)
+    ps = [Scaled(x[1] + 2.0), Scaled(3.0)]
+    return np.sum(helper_calling_a_method(s, x) ** 2) + sum(np.sum(p.apply(x)) for p in ps)
+
+
+def test_an_object_of_a_local_class_passed_to_a_helper_and_listed():
+    check(passed_to_a_helper_and_listed, X.copy(), order=2)
+
+
 def reads_a_local(x):
     scale = x[0] * 2.0
 
@@ -131,6 +151,7 @@ def a_method_binding_what_another_reads(x):
 @pytest.mark.parametrize("f, says", [
     (reads_a_local, "it reads 'scale', a name of the function"),
     (makes_another_of_itself, "it reads 'V', a name of the function"),
+    (makes_another_of_itself, "write type(self)(...)"),
     (keeps_a_count_on_the_class, "assigns an attribute of the class"),
     (a_mutable_class_attribute, "its body holds more than defs"),
     (a_method_binding_what_another_reads, "it reads 'e', a name of the function"),
