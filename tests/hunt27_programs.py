@@ -2251,7 +2251,6 @@ REFUSED = {
     "student_t_loglik",            # math.lgamma has no rule (its derivative, digamma, is
     "beta_binomial_grid",          #   SciPy's: scipy.special.gammaln differentiates)
     "dirichlet_logpdf",            #   (the same)
-    "closure_factory_losses",      # losses[name](v): a function picked from a dict by a key
     "swap_rows_tuple",             # B[:, 0], B[:, 1] = B[:, 1].copy(), B[:, 0].copy(): the
     #   right side's copies are taken for views of B
     "rows_scaled_through_loop_name",  # for r in rows: r *= c (rows' own copies, changed
