@@ -47,7 +47,8 @@ class Census:
     For source_rewrites.py and lower.py, from the same walk: tries: a try statement;
     view_binds, alias_binds, row_loops: what may_bind_views, may_group_aliases and
     may_take_rows look for; names: every name read or bound (a Name node's id); blocks: an
-    import, with, del or match statement, or a lambda with a name as a default (what
+    import, with, del or match statement, a lambda with a name as a default, a list
+    comprehension of lambdas or a def in a for loop (what
     plain_blocks.rewrite looks for: plain_blocks.needed); view_calls: an item write into an
     attribute or a call's result (`y.T[0] = v`: what reshaped_writes.rewrite looks for),
     any `.flat` (flat_items.rewrite), or a call given out= an item (out_views.rewrite); nonlocals: a nonlocal statement (what
@@ -113,6 +114,8 @@ def take(fdef):
             c.loop_else = c.loop_else or bool(n.orelse)
             if cls is S.For and not c.row_loops:
                 c.row_loops = _takes_rows(n)
+            if cls is S.For and any(b.__class__ is S.FunctionDef for b in n.body):
+                c.blocks = True   # a def in a loop (plain_blocks.needed: loop_lambdas.py)
         elif cls is S.Yield or cls is S.YieldFrom:
             c.yields = True
         elif cls is S.GeneratorExp:
@@ -141,7 +144,8 @@ def take(fdef):
         elif cls is S.Attribute and n.attr == "flat":
             c.view_calls = True   # x.flat[k], read or written (flat_items.py)
         elif cls in _BLOCKS or (cls is S.Lambda and not c.blocks and any(
-                d.__class__ is S.Name for d in n.args.defaults)):
+                d.__class__ is S.Name for d in n.args.defaults)) or (
+                cls is S.ListComp and n.elt.__class__ is S.Lambda):
             c.blocks = True
     return c
 

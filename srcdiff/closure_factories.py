@@ -42,6 +42,13 @@ reads the module's names where the module's function does: through the same glob
 that fits but reads a name the function binds too is refused at the call, naming the name
 (its copy would read the function's).
 
+Closures kept in a dict, list or tuple display each of whose items is a call of the same
+factory, bound to a name bound once and read only as `name[k](...)` (`losses = {"l1":
+make(0.5, 1), "l3": make(0.1, 3)}; losses[name](v)`), are that one closure over each
+item's values: the display holds what each closure reads (the factory's values, one tuple
+where it reads other than one name) and the call is `loss(losses[name], v)`, the key read
+first as before (a missing one raises the KeyError it raised).
+
 Any other use is left as written (where a closure is called through a name, lower_calls.py
 refuses it, located).
 """
@@ -208,6 +215,16 @@ def _sites(fdef, factory):
                 isinstance(assign, S.Call) and assign.func is call:
             sites.setdefault(None, []).append(assign)   # make(k)(x)
             continue
+        if isinstance(n.ctx, S.Load) and isinstance(call, S.Call) and call.func is n and \
+                isinstance(assign, (S.Dict, S.List, S.Tuple)):   # {"a": make(k), ...}
+            table = _table(fdef, factory, assign, parents, inside)
+            if table is None:
+                return None
+            tables = sites.setdefault(_TABLES, {})
+            if table[0] in tables and tables[table[0]][0] is not table[1]:
+                return None
+            tables[table[0]] = table[1:]
+            continue
         if not (isinstance(n.ctx, S.Load) and isinstance(call, S.Call) and call.func is n and
                 isinstance(assign, S.Assign) and assign.value is call and
                 len(assign.targets) == 1 and isinstance(assign.targets[0], S.Name)):
@@ -229,6 +246,39 @@ def _sites(fdef, factory):
                 calls.append(parent)
         sites[held] = (assign, calls)
     return sites
+
+
+_TABLES = "tables"   # (the key of _sites' displays of closures: no name a site has)
+
+
+def _table(fdef, factory, display, parents, inside):
+    """(name, its Assign, [each call `name[k](...)`]) where `display` is a dict, list or
+    tuple display each of whose items is a call of `factory`, bound to a name bound once
+    and read only as `name[k](...)`; None otherwise."""
+    items = display.values if isinstance(display, S.Dict) else display.elts
+    if not items or not all(isinstance(i, S.Call) and isinstance(i.func, S.Name) and
+                            i.func.id == factory.name for i in items):
+        return None
+    if isinstance(display, S.Dict) and (None in display.keys or not all(
+            isinstance(k, S.Constant) for k in display.keys)):
+        return None
+    assign = parents.get(id(display))
+    if not (isinstance(assign, S.Assign) and assign.value is display and
+            len(assign.targets) == 1 and isinstance(assign.targets[0], S.Name)):
+        return None
+    held = assign.targets[0].id
+    if held == factory.name or len(_bindings(fdef, held)) != 1 or held in _scope_bound(factory):
+        return None
+    calls = []
+    for m in S.walk(fdef):
+        if isinstance(m, S.Name) and m.id == held and m is not assign.targets[0]:
+            sub, call = parents.get(id(m)), parents.get(id(parents.get(id(m))))
+            if id(m) in inside or not (isinstance(m.ctx, S.Load) and isinstance(
+                    sub, S.Subscript) and sub.value is m and isinstance(sub.ctx, S.Load) and
+                    isinstance(call, S.Call) and call.func is sub):
+                return None
+            calls.append(call)
+    return held, assign, calls
 
 
 def _bindings(fdef, name):
@@ -288,7 +338,8 @@ def _rewrite_one(fdef, factory, made, sites, taken, source):
     cut = 1 if isinstance(made, S.Lambda) else 2
     factory.body = factory.body[:-cut] + [new_return]
     packed = None   # make(k)(x) where the closure reads other than one name: one tuple
-    if sites.get(None) and len(read) != 1:
+    tables = sites.pop(_TABLES, {})
+    if (sites.get(None) or tables) and len(read) != 1:
         packed = S.fresh_name(f"{factory.name}_values", taken)
     lifted = _lifted(made, name, read, packed)
     block = S.block_holding(fdef, factory)
@@ -297,6 +348,10 @@ def _rewrite_one(fdef, factory, made, sites, taken, source):
         made_by = call.func
         call.func = S.place_unplaced(S.load(name), made_by.func)
         call.args = [made_by] + call.args
+    for held, (assign, calls) in tables.items():   # losses[k](x): loss(losses[k], x)
+        for call in calls:   # (each item of the display now what its closure read)
+            call.args = [call.func] + call.args
+            call.func = S.place_unplaced(S.load(name), call.func)
     for held, (assign, calls) in sites.items():
         carried = [S.fresh_name(f"{held}_{r}", taken) for r in read]
         if source is not None:   # refusals name what the user wrote (frontend.Source)

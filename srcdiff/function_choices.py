@@ -28,7 +28,9 @@ function's own scope; a choice is `A if test else B` of choices, `D[k]` where D 
 list or tuple display of candidates (written there, or a name bound once to one and read
 nowhere else) and k no constant (`acts["tanh"]` is known where srcdiff compiles:
 function_items.py), or a candidate: a name or attribute path of the module (`np.tanh`, `uf`: not
-bound in the function), a nested def of the function bound once, or a lambda without
+bound in the function), a nested def of the function bound once, a parameter bound nowhere
+else (the function passed: called as the parameter, the derivative is made per function
+passed, as for a direct call), or a lambda without
 defaults (made a nested def, before the statement that made it: it reads the function's
 variables when called, as the lambda did). Eight candidates at most. Any other binding is
 left as written (lower_calls.py refuses its calls, located).
@@ -68,6 +70,9 @@ def _choices(fdef, lookup):
         n, (S.Global, S.Nonlocal)) for name in n.names}   # (a cell or the module's: not ours)
     defs = {n.name for n in own if isinstance(n, S.FunctionDef) and len(bindings.get(
         n.name, ())) == 1}
+    a = fdef.args   # a parameter bound only by the call: the function passed, specialised on
+    defs |= {p.id for p in a.posonlyargs + a.args + a.kwonlyargs if len(bindings.get(
+        p.id, ())) == 1 and p.id in params}
     out, tables = [], set()
     for assign in own:
         if not (isinstance(assign, S.Assign) and len(assign.targets) == 1 and

@@ -138,10 +138,10 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         self.user_names = all_names | set(self.params)
         self.namer = Namer(all_names | set(self.params))
         self.objects_read = bool(self.known_types) or any(   # (a class of the user's named,
-            names_objects(resolver.lookup(n, None))           # or a factory of one)
+            names_objects(self.resolver.lookup(n, None))      # or a factory of one)
             for n in all_names - self.locals) or (
             not source.filename.startswith(GENERATED_PREFIX) and   # (srcdiff's own code
-            _module_names_objects(fdef, resolver, self.locals))   # names classes by module)
+            _module_names_objects(fdef, self.resolver, self.locals))   # names classes by module)
         self.bindings = {}
         self.spelled = _Spelling()  # temporary's name -> the expression it holds, as written
         self.loops = []

@@ -356,6 +356,10 @@ class ExpressionLowering:
             field = records.record_read(self, node, base, out)   # a dataclass's field
             if field is not None:
                 return self.assign(target, field[0], Kind.CALL, func=field[1])
+            if self.objects_read:   # s.perimeter of an item of a list of several classes
+                stmt = records.property_dispatch(self, node, base, out, target)
+                if stmt is not None:
+                    return stmt
             from . import runtime_linalg   # (only an attribute read of a value comes here)
             if node.attr in runtime_linalg.RESULT_FIELDS:  # svd(a).S, eigh(a).eigenvalues
                 # (after the user's records and named tuples: a field of theirs may be

@@ -58,8 +58,7 @@ def local_function(lw, name, node):
         getattr(lw, "pending_group", {}).pop(name, None)
         return made
     if getattr(node, "decorator_list", None):
-        raise lw.error(node, "decorated nested functions are not supported",
-                         hint="define the helper at module level")
+        _cache_decorators(lw, name, node)
     original = node
     args = node.args
     own = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs} | {
@@ -84,6 +83,14 @@ def local_function(lw, name, node):
             free.append(n)
     for dep in used.values():   # the free variables of the nested functions it reads
         free += [v for v in dep.free if v not in free]
+    if getattr(node, "decorator_list", None) and free:   # a cache over values that may change
+        raise lw.error(node.decorator_list[0], f"srcdiff differentiates the cached function "
+                       f"{name!r} as if uncached only where it reads none of the enclosing "
+                       f"function's variables; it reads {free[0]!r}, which a cached call "
+                       "would not see change", hint=f"pass {free[0]} to {name} as an "
+                       "argument, or drop the cache decorator")
+    if getattr(node, "decorator_list", None):
+        _cached_returns(lw, name, node)
     recursive = name in loads and name not in inner_locals and isinstance(node, S.FunctionDef)
     if used or recursive:
         itself = {name: _Written(original)} if recursive else {}
@@ -96,6 +103,117 @@ def local_function(lw, name, node):
     if recursive:   # its lifted copy calls the copy of itself it holds: this function
         local.source.lifted = local
     return local
+
+
+_CACHES = ("lru_cache", "cache")
+
+
+def _cache_decorators(lw, name, node):
+    """Refuse, located and naming it, a decorator of the nested def `node` other than
+    functools.lru_cache (`@lru_cache`, `@lru_cache(maxsize=...)`) or functools.cache: a
+    cache returns what the function returned for the same arguments, so where the function
+    reads nothing that changes between calls (local_function checks it reads none of the
+    enclosing function's variables) its values, and derivatives, are the undecorated
+    function's. Any other decorator may change what a call computes."""
+    import functools
+    for dec in node.decorator_list:
+        target = dec.func if isinstance(dec, S.Call) else dec
+        path, root = [], target
+        while isinstance(root, S.Attribute):
+            path.insert(0, root.attr)
+            root = root.value
+        obj = None
+        if isinstance(root, S.Name) and root.id not in lw.locals:
+            obj = lw.resolver.lookup(root.id, None)
+            for attr in path:
+                obj = getattr(obj, attr, None)
+        if obj is None or not any(obj is getattr(functools, c, False) for c in _CACHES):
+            raise lw.error(dec, f"srcdiff cannot differentiate the nested function {name!r} "
+                           f"through its decorator @{S.spell(dec)}: it reads the function as "
+                           "written, and a decorator may change what each call computes "
+                           "(only functools.lru_cache and functools.cache are known)",
+                           hint=f"call the undecorated function, or define {name} at module "
+                           "level and give its decorated form a rule (srcdiff.extend)")
+
+
+def _cached_returns(lw, name, node):
+    """Refuse, located, a return of the cached nested def `node` that may give an object
+    a caller can change (an array, a list: the cache hands every caller the same one)."""
+    returns = [n for n in S.walk(node) if isinstance(n, S.Return)]
+    scalars = _scalar_names(node, name, lw)
+    for ret in returns:
+        if ret.value is None or not _scalar(ret.value, scalars, name, lw):
+            raise lw.error(ret, f"srcdiff differentiates the cached function {name!r} as if "
+                           "uncached only where each return gives a number or a tuple of "
+                           "numbers made by arithmetic, math functions or builtins: a cache "
+                           "hands every caller the same object, so an array or list it "
+                           "returns, changed by one caller, is what the next one gets",
+                           hint="return a number (float(...)), or drop the cache decorator")
+
+
+_SCALAR_BUILTINS = ("abs", "float", "int", "round", "min", "max", "pow", "len", "bool")
+
+
+def _scalar_names(node, itself, lw):
+    """The parameters of the nested def `node` its body does not rebind, and the names its
+    body binds only by plain assignments of scalar expressions (_scalar)."""
+    args = node.args
+    names = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+    stores, body = {}, [m for b in node.body for m in S.walk(b)]
+    for n in body:
+        if isinstance(n, S.Name) and not isinstance(n.ctx, S.Load):
+            stores.setdefault(n.id, []).append(n)
+    values = {}
+    for n in body:
+        if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], S.Name):
+            values.setdefault(n.targets[0].id, []).append(n.value)
+        elif isinstance(n, S.AugAssign) and isinstance(n.target, S.Name):
+            values.setdefault(n.target.id, []).append(
+                S.BinOp(left=S.load(n.target.id), op=n.op, right=n.value))
+    names -= set(stores)   # a parameter rebound: only where its new values are scalars
+    names |= {k for k, vs in values.items() if len(vs) == len(stores[k])}
+    while True:   # (the largest set: `w += ...` reads w, a number where w was one before)
+        dropped = {k for k in values if k in names and not all(
+            _scalar(v, names, itself, lw) for v in values[k])}
+        if not dropped:
+            return names
+        names -= dropped
+
+
+def _scalar(expr, names, itself, lw):
+    """Whether `expr` gives a number or a tuple of numbers where `names` hold them: a
+    number constant, such a name, arithmetic, comparisons and conditionals of such, a call of
+    a math function, of a few builtins (abs, float, min, ...) or of the cached function
+    itself (`itself`) with arguments of such."""
+    if isinstance(expr, S.Constant):
+        return isinstance(expr.value, (int, float, complex, bool))
+    if isinstance(expr, S.Name):
+        return expr.id in names
+    if isinstance(expr, S.BinOp):
+        return _scalar(expr.left, names, itself, lw) and _scalar(expr.right, names, itself, lw)
+    if isinstance(expr, S.UnaryOp):
+        return _scalar(expr.operand, names, itself, lw)
+    if isinstance(expr, (S.BoolOp, S.Tuple)):
+        return all(_scalar(v, names, itself, lw) for v in getattr(expr, "values", None) or
+                   expr.elts)
+    if isinstance(expr, S.Compare):
+        return all(_scalar(v, names, itself, lw) for v in [expr.left] + expr.comparators)
+    if isinstance(expr, S.IfExp):
+        return all(_scalar(v, names, itself, lw) for v in (expr.test, expr.body, expr.orelse))
+    if isinstance(expr, S.Call) and not expr.keywords and all(
+            _scalar(a, names, itself, lw) for a in expr.args):
+        f = expr.func
+        if isinstance(f, S.Name) and f.id == itself:
+            return True
+        if lw is None:
+            return False
+        import math
+        if isinstance(f, S.Name) and f.id not in lw.locals and f.id in _SCALAR_BUILTINS:
+            return lw.resolver.lookup(f.id, None) is None   # (the builtin, not shadowed)
+        if isinstance(f, S.Attribute) and isinstance(f.value, S.Name) and \
+                f.value.id not in lw.locals:
+            return lw.resolver.lookup(f.value.id, None) is math
+    return False
 
 
 class _Written:

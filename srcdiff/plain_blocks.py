@@ -51,7 +51,9 @@ def needed(fdef):
     kinds = (S.Import, S.ImportFrom, S.With, S.Delete) + (
         (S.Match,) if hasattr(S, "Match") else ())
     return any(isinstance(n, kinds) or isinstance(n, S.Lambda) and any(
-        isinstance(d, S.Name) for d in n.args.defaults) for n in S.walk(fdef))
+        isinstance(d, S.Name) for d in n.args.defaults) or isinstance(n, S.ListComp) and
+        isinstance(n.elt, S.Lambda) or isinstance(n, S.For) and any(
+            isinstance(b, S.FunctionDef) for b in n.body) for n in S.walk(fdef))
 
 
 def rewrite(source, fdef, resolver):
@@ -162,7 +164,8 @@ class _Blocks:
         """Rewrite a statement list in place (not inside nested functions)."""
         out = []
         for stmt in stmts:
-            made = _lambdas_made(out[-1] if out else None, stmt) if self.plain_range else None
+            made = _lambdas_made(out[-1] if out else None, stmt, self.fresh) \
+                if self.plain_range else None
             if made is not None:   # fs = [lambda t, k=k: ... for k in range(3)]
                 if out and made[0] is not None:
                     out.pop()
@@ -410,8 +413,8 @@ def _only_lists(fdef, name):
     return bool(plain) and all(id(n) in plain for n in stores)
 
 
-def _lambdas_made(previous, stmt):
+def _lambdas_made(previous, stmt, fresh):
     """loop_lambdas.lambdas_made, its module imported at the first call (a function whose
     with-blocks and match statements this pass never rewrites imports none of it)."""
     from .loop_lambdas import lambdas_made
-    return lambdas_made(previous, stmt)
+    return lambdas_made(previous, stmt, fresh)

@@ -69,6 +69,31 @@ def record_read(lw, node, base, out):
     return call, runtime_values.record_field
 
 
+def property_dispatch(lw, node, base, out, target):
+    """`s.perimeter` where s is an item of a list holding objects of several classes
+    (objects.item_classes) each with a @property `perimeter` of the user's: a branch per
+    class on the object's exact class calling that class's getter (objects.dispatch, whose
+    last branch checks the class where the code runs); the statement binding `target`, or
+    None otherwise."""
+    from .objects import dispatch, item_classes
+    if not isinstance(base, S.Name) or lw.known_types.get(base.id) is not None:
+        return None
+    classes = item_classes(lw, node.value)
+    if not classes or not all(_property_getter(c, node.attr) for c in classes):
+        return None
+
+    def one(alias, cls, body):
+        getter = _property_getter(cls, node.attr)
+        ref = lw.bind(canonical_path(getter), getter) if canonical_path(getter) else \
+            bound_name(lw, getter, f"{cls.__name__}_{node.attr}_getter")
+        return lw.assign(lw.namer.fresh(node.attr), S.Call(func=ref, args=[alias],
+                                                            keywords=[]), Kind.CALL, func=getter)
+    call = S.Call(func=node, args=[], keywords=[])   # (what dispatch reads: the name, the line)
+    stmt = dispatch(lw, call, base, classes, out, False, one)
+    stmt.targets = [S.store(target)]
+    return stmt
+
+
 def _property_getter(cls, attr):
     """The user's getter of the @property `attr` of class `cls`, or None."""
     from .callables import is_user_function

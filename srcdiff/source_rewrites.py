@@ -6,6 +6,8 @@ source's own where no rewrite acts, else a rewritten copy).
 In order, each imported only where the census says it may act (so a plain function imports
 none of them):
 
+* a class statement in the function's body, made once where srcdiff compiles and bound as a
+  free name (class_defs.py);
 * nested functions rebinding the function's variables with `nonlocal` (or growing its lists,
   `hist.append(v)`: nonlocal_lists.py), as functions taking them and giving them back
   (nonlocal_writes.py);
@@ -78,6 +80,9 @@ def counted_rewrite(source, resolver, containers, known_types):
     the resolver of its free names): the questions are asked of one census walk, taken
     again only after a rewrite ran."""
     fdef = source.node
+    if any(isinstance(s, S.ClassDef) for s in fdef.body):
+        from . import class_defs   # class Softmax: ... in the body, made once here
+        fdef, resolver = class_defs.rewrite(source, fdef, resolver)
     counted = census.take(fdef)
     if counted.nonlocals or any(rest[-1:] in (("append",), ("extend",))
                                 for _, rest in counted.chains):

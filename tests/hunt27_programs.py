@@ -2248,8 +2248,6 @@ REFUSED = {
     "list_times_shared_rows",      # [np.zeros(2)] * 3: one array three times, written
     "zero_d_inplace_accumulator",  # s = np.array(0.0); t = s; s += ... (t sees the adds)
     # false refusals (the derivative exists), left for a later session:
-    "closure_factory_losses",      # losses[name](v): a function picked from a dict by a key
-    "softmax_temperature_classes", # a class defined inside the function
     "swap_rows_tuple",             # B[:, 0], B[:, 1] = B[:, 1].copy(), B[:, 0].copy(): the
     #   right side's copies are taken for views of B
     "rows_scaled_through_loop_name",  # for r in rows: r *= c (rows' own copies, changed
@@ -2260,12 +2258,8 @@ REFUSED = {
     "star_unpack_array",           # f(*x) of an array
     "nonlocal_array_closure",      # a closure's buf[i] += v into the enclosing array
     "fancy_then_subscript_write",  # A[:, 0][1] = v: "a value the function does not own"
-    "lambdas_late_binding",        # lambdas in a list called in a loop (`for f in late`)
-    "closures_appended_in_loop",   # closures appended to a list, called in a loop
     "memo_recursion",              # a recursive closure's memo[n] = out into its
     #   enclosing function's dict
-    "shapes_inheritance",          # s.perimeter of a list item of two classes
-    "lru_cache_helper",            # a decorated nested function
 }
 
 # Crashes the hunt found (fixed ones listed with what was fixed).

@@ -1299,8 +1299,8 @@ def nested_kwargs(x):
 
 
 def defines_a_class(x):
-    class Local:  # refused: defines_a_class
-        pass
+    class Local:
+        pass  # refused: defines_a_class
     return np.sum(x)
 
 

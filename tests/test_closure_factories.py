@@ -304,3 +304,64 @@ def test_the_closure_takes_the_tuple_its_factory_gives_back():
     assert "a, c = make_values" in text or "(a, c) = make_values" in text, text
     assert "s_a, s_c = make(x[1], 0.5)" in text or "(s_a, s_c) = make(x[1], 0.5)" in text, text
     assert "lambda" not in text and "make(x[0], x[2]), x)" in text, text
+
+
+# Closures a factory makes, kept in a dict (or list, tuple) display and called by a key
+# (`losses[name](v)`, hunt27's closure_factory_losses): every item is a call of the same
+# factory, so every item is that one closure over its own values; the display holds what
+# each closure reads and the call is `loss(losses[name], v)` (refused before: "it cannot
+# tell which function losses[name] holds"). A missing key raises the KeyError it raised.
+def make_scaled_loss(scale, power):
+    def loss(v):
+        return scale * np.sum(np.abs(v) ** power)
+    return loss
+
+
+def losses_by_name(x, names=("l1", "l3")):
+    losses = {"l1": make_scaled_loss(0.5, 1), "l3": make_scaled_loss(x[0], 3)}
+    total = 0.0
+    for name in names:
+        total += losses[name](x - 0.2)
+    return total
+
+
+def shifts_by_position(x):
+    def make(k):
+        return lambda v: np.sin(v + k)
+    shifts = [make(0.5), make(x[1]), make(-1.0)]
+    return sum(np.sum(shifts[i](x) * (i + 1)) for i in range(3)) + np.sum(shifts[-1](x))
+
+
+def of_two_factories(x):
+    def make(k):
+        return lambda v: v * k
+
+    def other(k):
+        return lambda v: v + k
+    fs = {"a": make(2.0), "b": other(1.0)}
+    return np.sum(fs["a"](x) * fs["b"](x))
+
+
+def read_otherwise(x):
+    def make(k):
+        return lambda v: v * k
+    fs = {"a": make(2.0), "b": make(x[0])}
+    return np.sum(fs["a"](x)) * len(fs)
+
+
+@pytest.mark.parametrize("f", [losses_by_name, shifts_by_position])
+def test_closures_in_a_display_called_by_a_key_to_second_order(f):
+    check(f, np.array([0.4, -0.7, 1.1, 0.3]), order=2)
+
+
+def test_a_missing_key_raises_as_it_did():
+    with pytest.raises(KeyError):
+        srcdiff.grad(losses_by_name)(np.array([0.4, -0.7, 1.1]), ("l1", "l2"))
+
+
+@pytest.mark.parametrize("f", [of_two_factories, read_otherwise])
+def test_a_display_of_closures_otherwise_is_left_as_written(f):
+    source = frontend.get_source(f)
+    fdef = closure_factories.rewrite(source.node)
+    assert not any(isinstance(n, S.Return) and isinstance(n.value, S.Name) and n.value.id ==
+                   "k" for n in S.walk(fdef))   # (no factory gives back what it closes over)

@@ -194,3 +194,48 @@ def f(x, c):
     return np.sum(act(x))
 """)
     assert function_choices.rewrite(fdef, _lookup) is fdef
+
+
+# A choice among functions passed in (`h = g if use_g else f`, `{"f": f, "g": g}[key]`):
+# each parameter bound by the call alone is a candidate, called as the parameter it is, so
+# the derivative is made per function passed (call_keys), as for a direct call `f(y)`
+# (refused before: "cannot tell which function 'h' holds").
+def integrate(f, g, use_g, y):
+    h = g if use_g else f
+    return np.sum(h(y) * y)
+
+
+def picked_by_key(f, g, key, y):
+    h = {"f": f, "g": g}[key]
+    k = f if key == "g" else np.cos
+    return np.sum(h(y) * k(y))
+
+
+@pytest.mark.parametrize("f, g, flag", [(np.sin, np.tanh, True), (np.sin, uf, False),
+                                        (ug, uf, True)])
+def test_a_choice_among_functions_passed_in(f, g, flag):
+    check(integrate, f, g, flag, X.copy(), wrt=3, order=2)
+    check(picked_by_key, f, g, "g" if flag else "f", X.copy(), wrt=3, order=2)
+
+
+def calls_with_functions_of_its_own(x):
+    lam = lambda t: np.exp(t) * x[1]   # noqa: E731
+    return integrate(uf, lam, x[0] > 0, x) + picked_by_key(lam, np.sin, "f", x * 2) + \
+        picked_by_key(ug, ug, "g", x)
+
+
+def test_functions_passed_by_a_caller_each_get_their_derivative():
+    check(calls_with_functions_of_its_own, X.copy(), order=2)
+    check(calls_with_functions_of_its_own, -X, order=2)
+
+
+def a_parameter_rebound(f, g, use_g, y):
+    if y[0] > 5.0:
+        f = np.cos
+    h = g if use_g else f
+    return np.sum(h(y))
+
+
+def test_a_parameter_rebound_is_no_candidate():
+    fdef = frontend.get_source(a_parameter_rebound).node
+    assert function_choices.rewrite(fdef, _lookup) is fdef

@@ -1,7 +1,8 @@
 """srcdiff/loop_lambdas.py: lambdas made in a loop, each binding the loop's value as a default,
 run as the list display of the lambdas; checked against central differences in reverse and
-forward mode and to second order (gradcheck.check). A lambda reading the loop's variable
-when it is called (late binding) stays refused, located."""
+forward mode and to second order (gradcheck.check); so are lambdas reading a comprehension's
+variable when called (late binding: its last value) and defs appended in a for loop. Computed
+bounds, and a scope in the lambda binding the variable again, stay refused, located."""
 import numpy as np
 import pytest
 
@@ -31,6 +32,34 @@ def late_binding(x):
     return sum(f(x[0]) for f in fs)
 
 
+def late_and_bound(x):
+    fs = [lambda v, p=k: v ** p + k * v for k in range(1, 4)]   # p its own, k the last: 3
+    return sum(f(x[0]) * x[1] for f in fs)
+
+
+def defs_appended_in_a_loop(x):
+    fs = []
+    for k in range(3):
+        def g(v):
+            return v * x[k] ** 2     # k read when called: 2 here, 0 and 1 in the loop below
+        fs.append(g)
+    hs = []
+    for j in range(1, 3):
+        def h(v, p=j, q=2.0):
+            return v ** p * q + x[j]
+        hs.append(h)
+    s = 0.0
+    for k in range(2):
+        for f in fs:
+            s = s + f(x[1]) * (k + 1)
+    return s + sum(h(x[0]) for h in hs) * j + h(x[2])
+
+
+def a_scope_binding_the_variable_again(x):
+    fs = [lambda v: (lambda k: v * k)(2.0) + k for k in range(1, 4)]
+    return sum(f(x[0]) for f in fs)
+
+
 def computed_bounds(x):
     n = len(x)
     fs = [lambda t, k=k: t * k for k in range(n)]
@@ -42,11 +71,21 @@ def test_lambdas_made_in_a_loop(f):
     check(f, X.copy())
 
 
+# Late binding, as Python computes it: a comprehension's lambdas reading its variable all
+# see its last value; defs appended in a for loop read the function's variables when called
+# (the loop's variable rebound later included), one def per value where a default reads it
+# (refused before: "cannot tell which function 'f' holds"; hunt27's lambdas_late_binding and
+# closures_appended_in_loop).
+@pytest.mark.parametrize("f", [late_binding, late_and_bound, defs_appended_in_a_loop])
+def test_late_binding_differentiates_as_python_runs_it(f):
+    check(f, X.copy(), order=2)
+
+
 def test_the_loop_variable_keeps_its_last_value():
     assert abs(appended_in_a_loop(X) - srcdiff.value_and_grad(appended_in_a_loop)(X)[0]) < 1e-12
 
 
-@pytest.mark.parametrize("f", [late_binding, computed_bounds])
+@pytest.mark.parametrize("f", [computed_bounds, a_scope_binding_the_variable_again])
 def test_left_as_written_and_refused(f):
     err = refusal(f, (X.copy(),), "grad")
     assert "default values must be literals" in str(err) or \

@@ -370,3 +370,55 @@ def test_record_holding_a_list_of_plain_records_gives_their_derivatives():
     # for their derivatives
     net = PlainNet([PlainDense(np.eye(2) * 0.5, np.array([0.1, -0.2]))], 2.0)
     check(plain_net_loss, net, np.array([0.3, -0.7]), wrt=0, order=2)
+
+
+# A @property read on an item of a list holding objects of several classes (`s.perimeter`
+# for s in [Rect(...), Tri(...)]): a branch per class calling that class's getter (the
+# property inherited, or overridden), the last branch checking the class where the code
+# runs. Was refused: "the attribute .perimeter of a value ... whose class it cannot tell".
+from hunt27_programs import Rect as PolyRect, Tri as PolyTri   # noqa: E402 (a Shape's
+# perimeter property, inherited; area overridden)
+
+
+class PolyCircle:
+    def __init__(self, r):
+        self.r = r
+
+    @property
+    def perimeter(self):
+        return 2.0 * np.pi * self.r ** 1.5
+
+
+class PolyDot:
+    def __init__(self, r):
+        self.r = r
+
+
+def shapes_of_two_classes(x):
+    shapes = [PolyRect(x[0], x[1]), PolyTri(np.array([x[0] + 2.0, x[1] + 2.0, x[2] + 2.0]))]
+    return sum(s.area() + 0.1 * s.perimeter for s in shapes)
+
+
+def perimeters_of_three_classes(x):
+    shapes = [PolyCircle(x[2] + 2.0), PolyRect(x[0], x[1]), PolyCircle(x[0] + 1.0),
+              PolyTri(x + 2.0)]
+    total = 0.0
+    for s in shapes:
+        total = total + s.perimeter ** 2
+    return total
+
+
+def a_class_without_the_property(x):
+    shapes = [PolyCircle(x[2] + 2.0), PolyDot(x[0])]
+    return sum(s.perimeter for s in shapes)
+
+
+@pytest.mark.parametrize("f", [shapes_of_two_classes, perimeters_of_three_classes])
+def test_a_property_of_list_items_of_several_classes(f):
+    check(f, np.array([0.4, -0.7, 1.1]), order=2)
+
+
+def test_a_property_one_class_lacks_stays_refused():
+    from gradcheck import refusal
+    err = refusal(a_class_without_the_property, (np.array([0.4, -0.7, 1.1]),), "grad")
+    assert "perimeter" in str(err)
