@@ -2260,7 +2260,6 @@ REFUSED = {
     "class_inplace_sgd",           # self.w -= lr * g in a method
     "star_unpack_array",           # f(*x) of an array
     "nonlocal_array_closure",      # a closure's buf[i] += v into the enclosing array
-    "fancy_then_subscript_write",  # A[:, 0][1] = v: "a value the function does not own"
     "lambdas_late_binding",        # lambdas in a list called in a loop (`for f in late`)
     "closures_appended_in_loop",   # closures appended to a list, called in a loop
     "memo_recursion",              # a recursive closure's memo[n] = out into its
