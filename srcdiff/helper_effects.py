@@ -24,7 +24,8 @@ argument, and a write no derivative follows is a silently wrong derivative.
 READS_ONLY = {
     "srcdiff.runtime_checks": frozenset({
         "refuse", "check_in_place", "check_item_update", "check_argument_update",
-        "check_not_shared", "check_no_view", "check_views", "check_updated_array",
+        "check_not_shared", "check_no_view", "check_views", "check_item_arrays",
+        "check_updated_array",
         "check_array", "check_float_store", "check_item_copies", "check_cotangent",
         "check_aux_pair", "check_differentiable", "check_directive", "check_no_step",
         "check_spread", "check_operands", "check_implemented", "check_no_object"}),

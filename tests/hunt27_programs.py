@@ -2253,8 +2253,6 @@ REFUSED = {
     "dirichlet_logpdf",            #   (the same)
     "closure_factory_losses",      # losses[name](v): a function picked from a dict by a key
     "softmax_temperature_classes", # a class defined inside the function
-    "rows_scaled_through_loop_name",  # for r in rows: r *= c (rows' own copies, changed
-    "list_of_rows_mutated",        #   through the loop's name)
     "helper_mutates_argument",     # a helper's v /= np.sum(v) on the caller's copy
     "helper_appends_to_list",      # a helper's out.append(...) on the caller's list
     "class_inplace_sgd",           # self.w -= lr * g in a method

@@ -525,3 +525,72 @@ def rows_updated_then_read(x, A, s):   # (the repro of issue 13's row views)
 
 def test_rows_updated_then_read_while_the_array_is_read_later_differentiate():
     check(rows_updated_then_read, np.array([0.1, 0.2, 0.3]), M, 0.7, wrt=(0, 1, 2), order=2)
+
+
+# `for r in rows: r *= c` over a list the function built of new arrays
+# (`rows = [A[i].copy() for i in ...]`, just before the loop) changes rows' items: refused
+# before ("the loop takes its rows (or list items), which are shared"); now the loop goes
+# over indices, each row a copy stored back (a copy again: a list keeps what it is given),
+# and the run checks each item is an array of its own (runtime_checks.check_item_arrays).
+def _list_rows_scaled(A):
+    rows = [A[i].copy() for i in range(A.shape[0])]
+    for i, r in enumerate(rows):
+        r *= (i + 1.0)
+        r[0] += r[-1]
+    return np.sum(np.vstack(rows) ** 2)
+
+
+def _list_rows_made_then_broken_off(A):
+    rows = [np.sin(A[i]) for i in range(A.shape[0])]
+    for r in rows:
+        r[1:] *= r[0]
+        if r[0] > 0.5:
+            break
+        r += 1.0
+    return np.sum(np.vstack(rows) ** 3) + rows[0][2]
+
+
+@pytest.mark.parametrize("f", [_list_rows_scaled, _list_rows_made_then_broken_off])
+def test_a_loop_writing_a_list_of_new_arrays_through_its_name_differentiates(f):
+    check(f, np.arange(9.0).reshape(3, 3) * 0.1 + 0.2, order=2)
+
+
+def _list_items_numbers(A):   # r *= 2.0 binds a number anew: rows unchanged
+    rows = [A[i, 0] * 1.0 for i in range(A.shape[0])]
+    for r in rows:
+        r *= 2.0
+    return sum(rows)
+
+
+def _list_item_kept_before(A):   # first is rows[0] itself: it sees the writes
+    rows = [A[i].copy() for i in range(A.shape[0])]
+    first = rows[0]
+    for r in rows:
+        r *= 2.0
+    return np.sum(first ** 2) + np.sum(np.vstack(rows))
+
+
+class _Holder:
+    def __init__(self, a):
+        self.a = a
+
+    def copy(self):
+        return self.a
+
+
+def _list_items_an_objects_array(A):   # h.copy() is h.a itself, read after
+    h = _Holder(A * 1.0)
+    rows = [h.copy() for i in range(1)]
+    for r in rows:
+        r *= 2.0
+    return np.sum(h.a ** 2)
+
+
+@pytest.mark.parametrize("f,match", [
+    (_list_items_numbers, "an item of type float64"),
+    (_list_item_kept_before, "shared, not copies"),
+    (_list_items_an_objects_array, "shared, not copies")])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_loop_writing_list_items_other_names_hold_is_refused(f, match, mode):
+    from gradcheck import refusal
+    assert match in str(refusal(f, (np.arange(9.0).reshape(3, 3) * 0.1 + 0.2,), mode))
