@@ -105,13 +105,24 @@ def _stored(node, updates=True):
     return out
 
 
+def _sliced(node):
+    """Whether `node` is a name's part taken by slices alone (`row[1:]`, `row[..., ::2]`): a
+    view of it, which numpy.copyto writes through (out_writes.py lowers it as the write)."""
+    if not (isinstance(node, S.Subscript) and isinstance(node.value, S.Name)):
+        return False
+    parts = node.slice.elts if isinstance(node.slice, S.Tuple) else [node.slice]
+    return bool(parts) and all(isinstance(p, S.Slice) or isinstance(p, S.Constant) and
+                               p.value is Ellipsis for p in parts)
+
+
 def _writes_into(name, body):
     """Whether a statement of `body` writes into an item of `name` (`name[...] = v`, or a
-    call out_writes.py lowers so: `name.fill(v)`, `name.sort()`, `numpy.copyto(name, v)`)."""
+    call out_writes.py lowers so: `name.fill(v)`, `name.sort()`, `numpy.copyto(name, v)`,
+    `numpy.copyto(name[1:], v)`)."""
     return any(isinstance(n, S.Subscript) and not isinstance(n.ctx, S.Load) and
-               _root(n) == name or call_writes_into(n, name) or isinstance(
-                   n, S.AugAssign) and isinstance(n.target, S.Name) and n.target.id == name
-               for stmt in body for n in S.walk(stmt))
+               _root(n) == name or call_writes_into(n, name) or
+               isinstance(n, S.AugAssign) and isinstance(n.target, S.Name) and
+               n.target.id == name for stmt in body for n in S.walk(stmt))
 
 
 def _updates(name, node):
@@ -355,6 +366,9 @@ class _Rows:
             call = stmt.value   # row.fill(v), row.sort(), numpy.copyto(row, v)
             name = call.func.value if isinstance(call.func, S.Attribute) and \
                 call.func.attr in ("fill", "sort") else call.args[0] if call.args else None
+            if _sliced(name) and self.call_write(name.value, {   # numpy.copyto(row[1:], v)
+                    id(call): stmt, id(name): call, id(name.value): name}):
+                return {name.value.id}
             if isinstance(name, S.Name) and self.call_write(name, {
                     id(call): stmt, id(call.func): call,
                     id(name): call.func if isinstance(call.func, S.Attribute) and
@@ -366,6 +380,11 @@ class _Rows:
         """Whether the read `name` is the array a call statement writes into, as out_writes.py
         lowers it: `name.fill(v)`, `name.sort(...)` or `numpy.copyto(name, ...)`."""
         parent = parents.get(id(name))
+        if _sliced(parent) and parent.value is name:   # numpy.copyto(row[1:], v): a view
+            call = parents.get(id(parent))
+            return isinstance(call, S.Call) and isinstance(parents.get(id(call)), S.Expr) \
+                and bool(call.args) and call.args[0] is parent and not call.keywords and \
+                self.callee(call.func) is numpy.copyto
         call = parents.get(id(parent)) if isinstance(parent, S.Attribute) else parent
         if not isinstance(call, S.Call) or not isinstance(parents.get(id(call)), S.Expr) or \
                 not call_writes_into(call, name.id):
@@ -389,7 +408,10 @@ class _Rows:
 
     def safe_row(self, name, parents):
         """A read of the row that no name, container or call can keep (see the module's
-        docstring), or the row written into (`row[...] = v`, `row[...] op= v`)."""
+        docstring), or the row written into (`row[...] = v`, `row[...] op= v`,
+        `numpy.copyto(row[1:], v)`)."""
+        if _sliced(parents.get(id(name))) and self.call_write(name, parents):
+            return True
         node = name
         while True:
             parent = parents.get(id(node))

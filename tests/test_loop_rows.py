@@ -594,3 +594,37 @@ def _list_items_an_objects_array(A):   # h.copy() is h.a itself, read after
 def test_a_loop_writing_list_items_other_names_hold_is_refused(f, match, mode):
     from gradcheck import refusal
     assert match in str(refusal(f, (np.arange(9.0).reshape(3, 3) * 0.1 + 0.2,), mode))
+
+
+# `numpy.copyto(row[1:], v)` into a part of a loop's row taken by slices (a view: out_writes
+# lowers it as the write row[1:] = v) is a write into the row, stored back into B: refused
+# before, as a loop's shared row written. By an index array (a copy), it stays refused.
+def _row_tail_copied_into(x):
+    B = np.outer(x, x)
+    for row in B:
+        np.copyto(row[1:], row[:-1] * 2.0)
+    return np.sum(B * np.arange(9.0).reshape(3, 3))
+
+
+def _row_picked_copied_into(x):
+    B = np.outer(x, x)
+    for row in B:
+        np.copyto(row[[1, 2]], row[:-1] * 2.0)
+    return np.sum(B * np.arange(9.0).reshape(3, 3))
+
+
+def test_copyto_into_a_slice_of_a_loops_row_differentiates():
+    check(_row_tail_copied_into, np.array([0.4, -0.7, 1.1]), order=2)
+    with pytest.raises(srcdiff.SrcdiffError):
+        srcdiff.grad(_row_picked_copied_into)(np.array([0.4, -0.7, 1.1]))
+
+
+def test_a_slice_of_the_row_given_to_copyto_is_a_write_into_it():
+    loop = S.parse_function(textwrap.dedent('''
+        def f(B):
+            for row in B:
+                np.copyto(row[1:, ...], 2.0)
+    ''')).body[0]
+    assert loop_rows._writes_into("row", loop.body)
+    picked = S.parse_function("def f(B):\n    for row in B:\n        np.copyto(row[[0]], 2.0)")
+    assert not loop_rows._writes_into("row", picked.body[0].body)
