@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import srcdiff
+import hunt27_programs
 from gradcheck import check
 from rewritten import run_def
 from srcdiff import loop_rows
@@ -532,14 +533,6 @@ def test_rows_updated_then_read_while_the_array_is_read_later_differentiate():
 # before ("the loop takes its rows (or list items), which are shared"); now the loop goes
 # over indices, each row a copy stored back (a copy again: a list keeps what it is given),
 # and the run checks each item is an array of its own (runtime_checks.check_item_arrays).
-def _list_rows_scaled(A):
-    rows = [A[i].copy() for i in range(A.shape[0])]
-    for i, r in enumerate(rows):
-        r *= (i + 1.0)
-        r[0] += r[-1]
-    return np.sum(np.vstack(rows) ** 2)
-
-
 def _list_rows_made_then_broken_off(A):
     rows = [np.sin(A[i]) for i in range(A.shape[0])]
     for r in rows:
@@ -550,7 +543,9 @@ def _list_rows_made_then_broken_off(A):
     return np.sum(np.vstack(rows) ** 3) + rows[0][2]
 
 
-@pytest.mark.parametrize("f", [_list_rows_scaled, _list_rows_made_then_broken_off])
+@pytest.mark.parametrize("f", [hunt27_programs.list_of_rows_mutated,
+                               hunt27_programs.rows_scaled_through_loop_name,
+                               _list_rows_made_then_broken_off])
 def test_a_loop_writing_a_list_of_new_arrays_through_its_name_differentiates(f):
     check(f, np.arange(9.0).reshape(3, 3) * 0.1 + 0.2, order=2)
 
