@@ -162,9 +162,11 @@ class Flow(Seen):
                 return set(self.listed.get(at[0], [])[at[1]]) \
                     if at[1] < len(self.listed.get(at[0], [])) else set()
             index = value.slice
-            if isinstance(index, S.Name) and (fancy_index(index.id, self._bindings()) or
-                                              _listed(index.id, self._bindings())):
+            if isinstance(index, S.Name) and fancy_index(index.id, self._bindings()):
                 return {new}   # x[numpy.array([1, 0])]: a copy (a list's raises)
+            if isinstance(index, S.Name) and _listed(index.id, self._bindings()):
+                self._hold([new], self.items(base))   # x[[2, 0]]: a copy (of an array of
+                return {new}                          # objects: holding its items)
             if base and all(o in self.slots for o in base) and \
                     isinstance(index, S.Constant) and type(index.value) is int:
                 out = set()   # an item of a tuple built here: that item only
