@@ -22,6 +22,7 @@ it ran, alias_flow_seen; an item write into an array of numbers copies, holding 
 name's new value replaces its old one; inside loops values are only ever added, so
 `continue`, `break` and the next iteration need no special care.
 """
+import sys
 import types
 
 from . import alias_flow_fresh, alias_fresh_items, analyze, runtime_containers, runtime_values
@@ -163,6 +164,9 @@ class Flow(Seen):
             index = value.slice
             if isinstance(index, S.Name) and fancy_index(index.id, self._bindings()):
                 return {new}   # x[numpy.array([1, 0])]: a copy (a list's raises)
+            if isinstance(index, S.Name) and _listed(index.id, self._bindings()):
+                self._hold([new], self.items(base))   # x[[2, 0]]: a copy (of an array of
+                return {new}                          # objects: holding its items)
             if base and all(o in self.slots for o in base) and \
                     isinstance(index, S.Constant) and type(index.value) is int:
                 out = set()   # an item of a tuple built here: that item only
@@ -402,8 +406,9 @@ class Flow(Seen):
                 env[name] = frozenset(objs)
             elif isinstance(stmt, S.Assign):      # y[i] = v: a list or dict keeps v itself
                 base = stmt.targets[0].value   # (an array of numbers copies v's values)
-                if isinstance(base, S.Name) and not numeric_array(base.id, self._bindings()):
-                    index = stmt.targets[0].slice
+                index = stmt.targets[0].slice
+                if isinstance(base, S.Name) and not numeric_array(base.id, self._bindings()) \
+                        and not _array_only_index(index, self._bindings()):
                     self._store(self.objects(env, base.id), self._reads(env, stmt.value), stmt,
                                 index.value if _constant_key(index) else None)
             elif isinstance(stmt, S.Expr) and isinstance(stmt.value, S.Call):
@@ -492,6 +497,28 @@ class Flow(Seen):
                                           or _inplace(t)):
                     self._binds.setdefault(n, []).append(t)
         return self._binds
+
+
+def _array_only_index(index, defs):
+    """Whether `index` is one only an array takes (`B[:, 0]`, `B[..., 1]`, `B[None, :]`,
+    `B[[0, 2]]`): a tuple holding a slice, an Ellipsis or None, which a list or tuple cannot
+    take and a dict cannot key (a slice is unhashable before Python 3.12), or a list
+    (`_listed`, which nothing but an array takes): `B[:, 0] = v` copies v's values into an
+    array, keeping no reference to v."""
+    if isinstance(index, S.Name):
+        return fancy_index(index.id, defs) or _listed(index.id, defs)
+    return sys.version_info < (3, 12) and isinstance(index, S.Tuple) and any(
+        isinstance(e, S.Slice) or (isinstance(e, S.Constant) and (
+            e.value is None or e.value is Ellipsis)) for e in index.elts)
+
+
+def _listed(name, defs):
+    """Whether `name` is bound only to list displays (`B[[2, 0]]`, lowered `list_1 = [2, 0]`,
+    `B[list_1]`): a list or tuple indexed by a list raises, a dict cannot key it, an array
+    gives a copy of the rows it names (advanced indexing), never its own memory."""
+    ds = defs.get(name, [])
+    return bool(ds) and all(d.sd.kind == Kind.DISPLAY and isinstance(d.value, S.List)
+                            for d in ds)
 
 
 def _constant_key(node):

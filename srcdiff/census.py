@@ -298,16 +298,23 @@ def _takes_rows(n):
 
 def call_writes_into(node, name):
     """Whether `node` is a call out_writes.py may lower as a write into `name`:
-    `name.fill(v)`, `name.sort(...)`, `copyto(name, ...)` (its syntax only: what the callee
-    is, is asked where it is lowered)."""
+    `name.fill(v)`, `name.sort(...)`, `copyto(name, ...)`, `copyto(name[1:], ...)` (a part
+    taken by slices alone: a view) (its syntax only: what the callee is, is asked where it
+    is lowered)."""
     if node.__class__ is not S.Call:
         return False
     func = node.func
     if func.__class__ is S.Attribute and func.attr in ("fill", "sort"):
         return func.value.__class__ is S.Name and func.value.id == name
-    return (func.attr if func.__class__ is S.Attribute else getattr(func, "id", None)) == \
-        "copyto" and bool(node.args) and node.args[0].__class__ is S.Name and \
-        node.args[0].id == name
+    if not node.args or (func.attr if func.__class__ is S.Attribute else getattr(
+            func, "id", None)) != "copyto":
+        return False
+    first = node.args[0]
+    if first.__class__ is S.Subscript and first.value.__class__ is S.Name:
+        parts = first.slice.elts if first.slice.__class__ is S.Tuple else [first.slice]
+        return first.value.id == name and all(p.__class__ is S.Slice or (
+            p.__class__ is S.Constant and p.value is Ellipsis) for p in parts)
+    return first.__class__ is S.Name and first.id == name
 
 
 def _root_name(node):

@@ -103,6 +103,14 @@ def view_guard(lw, node):
                   f"{array}.flat[...] as the items of an array by flat position")
         hint = (f"read .flat of a NumPy array: of an item of {array} where it is a tuple or "
                 f"list of arrays, or of numpy.asarray({array})")
+    elif kind == "array items":   # for row in rows, a list of new items (loop_rows.py)
+        from .runtime_checks import check_item_arrays
+        error = lw.src.error(line, f"{array} holds {{kind}} here: srcdiff follows the writes "
+                             f"into {view} as writes into that item of {array}, which holds "
+                             f"it, for NumPy arrays of one or more dimensions, each its own",
+                             f"write into {array} by index ({array}[i][...] = ...)")
+        return [_check(check_item_arrays, [S.load(array)] + refusal_args(error), line, None,
+                       lw.bindings)]
     elif kind in ("array rows", "array index"):
         what = f"a row of {array}" if kind == "array rows" else f"{array}[...]"
         reason = (f"{array} is a {{kind}} here, not an array of {rows} or more dimensions: "

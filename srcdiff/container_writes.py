@@ -280,8 +280,12 @@ def item_of_item(lw, base, index, value, node, out):
             not isinstance(made[0].value.value, S.Name) or base.id in lw.locals:
         raise refusal
     holder, key = made[0].value.value, made[0].value.slice
-    if not isinstance(key, (S.Name, S.Constant)):
-        raise refusal   # (m[1:][0] = v: a slice of a list is a copy, of an array a view)
+    if not _atom_index(key):
+        raise refusal
+    if _copying_index(key, out):
+        return _copy_written(lw, holder, node)
+    # (A[:, 0][1] = v, m[1:][0] = v: a slice of an array is a view, the copy stored back
+    # writes the same elements; of a list it is a copy, refused by the check below)
     if holder.id not in lw.user_names and holder.id not in lw.spelled:
         bound = [t for t in out if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
                  and t.targets[0].id == holder.id]
@@ -299,7 +303,7 @@ def item_of_item(lw, base, index, value, node, out):
     func = runtime_alias.check_item_held_once
     lw.bindings[func.__name__] = func
     check = S.Expr(value=S.Call(func=S.load(func.__name__), args=[
-        S.load(holder.id), S.clone(key)] + checks.refusal_args(error), keywords=[]))
+        S.load(holder.id), S.index_value(key)] + checks.refusal_args(error), keywords=[]))
     out.append(lw.info(check, Kind.EFFECT, func=func))
     ref = lw.bind("own_copy", runtime.own_copy)
     copy = lw.temp(out, S.Call(func=ref, args=[S.load(base.id)], keywords=[]), Kind.CALL,
@@ -320,6 +324,43 @@ def item_of_item(lw, base, index, value, node, out):
     if above:
         lw.item_copies[mine] = lw.item_copies[mine][:5] + (lw.item_copies[mine][5] | above,)
     return stored
+
+
+def _copying_index(key, out):
+    """Whether `key` is srcdiff's temporary for an index array or mask written in place
+    (`A[[0, 1]]`, `A[A > 0.1]`: a list display, a comparison), which copies an array's
+    items (a list or dict raises at the read)."""
+    made = [t for t in out if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
+            and isinstance(key, S.Name) and t.targets[0].id == key.id]
+    return len(made) == 1 and (
+        (made[0].sd.kind == Kind.DISPLAY and isinstance(made[0].value, S.List)) or
+        (made[0].sd.kind == Kind.OPAQUE and isinstance(made[0].value, S.Compare)))
+
+
+def _copy_written(lw, holder, node):
+    """`A[[0, 1]][0] = v`: Python writes into a copy of A's rows and drops it; A does not
+    change. Lowered as a check that A is an array (runtime_alias.check_array_copy_written):
+    v is worked out (as Python does), nothing is written."""
+    from . import checks, runtime_alias
+    error = lw.error(node, f"this writes into a copy taken by an index array or mask of "
+                     f"{S.spell(holder)}, which is not an array here", hint="write into it "
+                     "with one index: a[i, j] = v")
+    func = runtime_alias.check_array_copy_written
+    lw.bindings[func.__name__] = func
+    check = S.Expr(value=S.Call(func=S.load(func.__name__), args=[S.load(holder.id)] +
+                                checks.refusal_args(error), keywords=[]))
+    return lw.info(check, Kind.EFFECT, func=func)
+
+
+def _atom_index(key):
+    """Whether `key` is a name, a constant, a slice of them or a tuple of those: an index
+    check_item_held_once can be given (S.index_value) and the write stored back under."""
+    if isinstance(key, S.Tuple):
+        return all(_atom_index(e) and not isinstance(e, S.Tuple) for e in key.elts)
+    if isinstance(key, S.Slice):
+        return all(p is None or isinstance(p, (S.Name, S.Constant))
+                   for p in (key.lower, key.upper, key.step))
+    return isinstance(key, (S.Name, S.Constant))
 
 
 def check_item_copies(lw, body):

@@ -24,15 +24,16 @@ argument, and a write no derivative follows is a silently wrong derivative.
 READS_ONLY = {
     "srcdiff.runtime_checks": frozenset({
         "refuse", "check_in_place", "check_item_update", "check_argument_update",
-        "check_not_shared", "check_no_view", "check_views", "check_updated_array",
+        "check_not_shared", "check_no_view", "check_views", "check_item_arrays",
+        "check_updated_array",
         "check_array", "check_float_store", "check_item_copies", "check_cotangent",
         "check_aux_pair", "check_differentiable", "check_directive", "check_no_step",
         "check_spread", "check_operands", "check_implemented", "check_no_object"}),
     "srcdiff.runtime_alias": frozenset({
         "check_fresh_argument", "check_update_unshared", "check_written_unshared",
-        "check_item_held_once", "check_is_item", "check_dict_iteration", "check_deletable",
-        "check_written_back", "check_view_of", "check_arguments_apart",
-        "check_globals_apart"}),
+        "check_item_held_once", "check_array_copy_written", "check_is_item",
+        "check_dict_iteration", "check_deletable", "check_written_back", "check_view_of",
+        "check_arguments_apart", "check_globals_apart"}),
     "srcdiff.forward_runtime": frozenset({"check_tangent"}),
     "srcdiff.runtime_item_checks": frozenset({"check_item_alone"}),
     "srcdiff.runtime_arrays": frozenset({"check_gradient_spacing", "check_pad_mode"}),

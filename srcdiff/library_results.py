@@ -20,7 +20,7 @@ _FRESH_NAMES = (
     "concatenate", "column_stack", "copy", "array", "zeros_like", "ones_like", "full_like",
     "empty_like", "cumsum", "cumprod", "trace", "where", "clip", "sort", "roll", "tile",
     "repeat", "kron", "cross", "diff", "linspace", "arange", "zeros", "ones", "eye",
-    "logsumexp", "norm", "abs", "around", "round")
+    "logsumexp", "norm", "abs", "around", "round", "append", "insert", "delete")
 FRESH = {getattr(numpy, n) for n in _FRESH_NAMES if hasattr(numpy, n)}
 
 

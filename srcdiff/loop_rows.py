@@ -105,13 +105,24 @@ def _stored(node, updates=True):
     return out
 
 
+def _sliced(node):
+    """Whether `node` is a name's part taken by slices alone (`row[1:]`, `row[..., ::2]`): a
+    view of it, which numpy.copyto writes through (out_writes.py lowers it as the write)."""
+    if not (isinstance(node, S.Subscript) and isinstance(node.value, S.Name)):
+        return False
+    parts = node.slice.elts if isinstance(node.slice, S.Tuple) else [node.slice]
+    return bool(parts) and all(isinstance(p, S.Slice) or isinstance(p, S.Constant) and
+                               p.value is Ellipsis for p in parts)
+
+
 def _writes_into(name, body):
     """Whether a statement of `body` writes into an item of `name` (`name[...] = v`, or a
-    call out_writes.py lowers so: `name.fill(v)`, `name.sort()`, `numpy.copyto(name, v)`)."""
+    call out_writes.py lowers so: `name.fill(v)`, `name.sort()`, `numpy.copyto(name, v)`,
+    `numpy.copyto(name[1:], v)`)."""
     return any(isinstance(n, S.Subscript) and not isinstance(n.ctx, S.Load) and
-               _root(n) == name or call_writes_into(n, name) or isinstance(
-                   n, S.AugAssign) and isinstance(n.target, S.Name) and n.target.id == name
-               for stmt in body for n in S.walk(stmt))
+               _root(n) == name or call_writes_into(n, name) or
+               isinstance(n, S.AugAssign) and isinstance(n.target, S.Name) and
+               n.target.id == name for stmt in body for n in S.walk(stmt))
 
 
 def _updates(name, node):
@@ -145,6 +156,7 @@ class _Rows:
         self.resolve = resolve
         self.tree = fdef
         self.changed = False
+        self.listed = set()   # id of each loop over a list's new items (new_items)
         args = fdef.args
         self.params = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs
                        if isinstance(a, S.Name)}
@@ -191,7 +203,8 @@ class _Rows:
             inner = known - _stored(stmt)
             self.block(stmt.body, inner)   # (inner loops first: they are rewritten in place)
             self.block(stmt.orelse, inner)
-            if isinstance(stmt, S.For) and self.qualifies(stmt, inner):
+            if isinstance(stmt, S.For) and self.qualifies(stmt, inner,
+                                                          stmts[i - 1] if i else None):
                 self.change(stmts, i, stmt)
             return inner
         return known - _stored(stmt)
@@ -257,15 +270,18 @@ class _Rows:
                                        numpy.ufunc)) or callable(obj) else None
 
     # the loop
-    def qualifies(self, loop, known):
+    def qualifies(self, loop, known, before=None):
         shape = _row_of(loop)
         if shape is None:
             return False
         index, row, seq_node = shape
         if isinstance(seq_node, S.Name):
             seq = seq_node.id
-            if seq not in known or seq in self.outside:
+            listed = seq not in known and self.new_items(seq, before, known)
+            if (seq not in known and not listed) or seq in self.outside:
                 return False
+            if listed:
+                self.listed.add(id(loop))
         elif self.array(seq_node, known):
             seq = None   # a new array no name holds: bound to a private name first
         else:
@@ -300,6 +316,38 @@ class _Rows:
                     if isinstance(s, S.stmt) and s is not loop)
         return wrote
 
+    def new_items(self, seq, before, known):
+        """Whether the statement `before`, just before the loop, binds `seq` (bound nowhere
+        else) to a list comprehension each of whose items is a new object no other name
+        holds (`[A[i].copy() for i in range(n)]`, `[numpy.sin(A[i]) for i in ...]`, `[A[i] *
+        2.0 ...]`, A surely an array): the loop's row, written, is that item; its copy
+        stored back under its index is seen by no other name. The run checks each item is
+        an array of its own (runtime_checks.check_item_arrays): a number is bound anew by
+        `row op= e`."""
+        if not (isinstance(before, S.Assign) and len(before.targets) == 1 and
+                isinstance(before.targets[0], S.Name) and before.targets[0].id == seq and
+                isinstance(before.value, S.ListComp) and self.bound_count.get(seq) == 1 and
+                len(before.value.generators) == 1):
+            return False
+        elt = before.value.elt
+
+        def of_array(node):   # A, A[i], A[i][j]: A surely an array
+            while isinstance(node, S.Subscript):
+                node = node.value
+            return isinstance(node, S.Name) and node.id in known
+
+        def operand(node):
+            return of_array(node) or isinstance(node, S.Constant) and type(
+                node.value) in (int, float) or self.array(node, known)
+        if isinstance(elt, S.BinOp):
+            return operand(elt.left) and operand(elt.right)
+        if isinstance(elt, S.UnaryOp):
+            return operand(elt.operand)
+        return isinstance(elt, S.Call) and not any(
+            k.arg in ("out", "copy") or k.arg is None for k in elt.keywords) and (
+            self.makes_array(elt) or isinstance(elt.func, S.Attribute) and
+            elt.func.attr == "copy" and not elt.args and of_array(elt.func.value))
+
     def written(self, stmt):
         """The names whose object `stmt` may change in place (`row op= e`: row, an array's
         row changed in place, see change)."""
@@ -318,6 +366,9 @@ class _Rows:
             call = stmt.value   # row.fill(v), row.sort(), numpy.copyto(row, v)
             name = call.func.value if isinstance(call.func, S.Attribute) and \
                 call.func.attr in ("fill", "sort") else call.args[0] if call.args else None
+            if _sliced(name) and self.call_write(name.value, {   # numpy.copyto(row[1:], v)
+                    id(call): stmt, id(name): call, id(name.value): name}):
+                return {name.value.id}
             if isinstance(name, S.Name) and self.call_write(name, {
                     id(call): stmt, id(call.func): call,
                     id(name): call.func if isinstance(call.func, S.Attribute) and
@@ -329,6 +380,11 @@ class _Rows:
         """Whether the read `name` is the array a call statement writes into, as out_writes.py
         lowers it: `name.fill(v)`, `name.sort(...)` or `numpy.copyto(name, ...)`."""
         parent = parents.get(id(name))
+        if _sliced(parent) and parent.value is name:   # numpy.copyto(row[1:], v): a view
+            call = parents.get(id(parent))
+            return isinstance(call, S.Call) and isinstance(parents.get(id(call)), S.Expr) \
+                and bool(call.args) and call.args[0] is parent and not call.keywords and \
+                self.callee(call.func) is numpy.copyto
         call = parents.get(id(parent)) if isinstance(parent, S.Attribute) else parent
         if not isinstance(call, S.Call) or not isinstance(parents.get(id(call)), S.Expr) or \
                 not call_writes_into(call, name.id):
@@ -352,7 +408,10 @@ class _Rows:
 
     def safe_row(self, name, parents):
         """A read of the row that no name, container or call can keep (see the module's
-        docstring), or the row written into (`row[...] = v`, `row[...] op= v`)."""
+        docstring), or the row written into (`row[...] = v`, `row[...] op= v`,
+        `numpy.copyto(row[1:], v)`)."""
+        if _sliced(parents.get(id(name))) and self.call_write(name, parents):
+            return True
         node = name
         while True:
             parent = parents.get(id(node))
@@ -382,8 +441,9 @@ class _Rows:
             self.read_only(n, self.parents) for n in reads)
 
     def operand(self, node, parent):
-        if isinstance(parent, (S.BinOp, S.UnaryOp, S.Compare)):
-            return True
+        if isinstance(parent, (S.BinOp, S.UnaryOp, S.Compare)) or \
+                isinstance(parent, S.AugAssign) and parent.value is node:
+            return True   # (`t op= e`: e's values are read, e itself kept by no name)
         if isinstance(parent, S.Attribute) and parent.value is node and \
                 parent.attr in _NEW_METHODS:   # A.max(axis=0), row.sum(): a new value
             call = self.parents.get(id(parent))
@@ -410,11 +470,14 @@ class _Rows:
         # `row op= e` with row read after it: the scalar idiom where A is 1-D (the update
         # binds row anew, A unchanged), a write into A's row where it has more dimensions:
         # stored back only there
-        either = bool(_updates(row, loop)) and read_after_update(row, loop)
+        listed = id(loop) in self.listed   # (its items: arrays, updated in place)
+        either = bool(_updates(row, loop)) and read_after_update(row, loop) and not listed
         head.body = [c for c in (count, take) if c is not None] + \
-            self._stored_back(loop.body, row, seq, at, either)
+            self._stored_back(loop.body, row, seq, at, either, listed)
         head.orelse = loop.orelse
-        if either:
+        if listed:
+            setattr(head, S.VIEWS_OF, (seq, row, "array items", loop.lineno))
+        elif either:
             setattr(head, S.VIEWS_OF, (seq, row, "rows", loop.lineno))
         elif _updates(row, loop):   # `row op= e`: the rows must be arrays (1-D A: numbers)
             setattr(head, S.VIEWS_OF, (seq, row, "array rows", loop.lineno))
@@ -430,16 +493,17 @@ class _Rows:
         self.taken.add(f"{base}{k or ''}")
         return f"{base}{k or ''}"
 
-    def _stored_back(self, body, row, seq, index, either=False):
+    def _stored_back(self, body, row, seq, index, either=False, listed=False):
         out = []
         for stmt in body:
             for field in ("body", "orelse"):
                 if isinstance(stmt, (S.If, S.For, S.While)):
                     setattr(stmt, field, self._stored_back(getattr(stmt, field), row, seq,
-                                                           index, either))
+                                                           index, either, listed))
             out.append(stmt)
-            if row in self.written(stmt):
+            if row in self.written(stmt):   # (a list keeps what it is given: a copy)
+                stored = f"{row}.copy()" if listed else row
                 back = S.quote(f"if {seq}.ndim > 1:\n    {seq}[{index}] = {row}" if either
-                               else f"{seq}[{index}] = {row}")[0]
+                               else f"{seq}[{index}] = {stored}")[0]
                 out.append(S.place_unplaced(back, stmt))
         return out

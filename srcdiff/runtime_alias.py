@@ -129,6 +129,15 @@ def check_item_held_once(container, key, reason, hint, where):
             refuse(reason, hint, where)
 
 
+def check_array_copy_written(container, reason, hint, where):
+    """Before `A[[0, 1]][0] = v` or `A[A > 0.1][0] = v` lowered as nothing
+    (container_writes.item_of_item): Python writes into the copy an index array or mask takes
+    of the array `container`, then drops it (container is unchanged). Refused where
+    `container` is no array (which the index may not copy)."""
+    if not isinstance(container, numpy.ndarray):
+        refuse(reason, hint, where)
+
+
 def _mutable_parts(item, depth=0):
     """The list, tuple or dict `item` itself and the arrays, lists, tuples and dicts it holds
     at any depth (`Q["a"]["w"][0] = v` stores a copy of Q["a"] back into Q: another item of

@@ -183,6 +183,21 @@ def check_views(array, reason, hint, where, rows=False):
         refuse(reason.format(kind=kind), hint, where)
 
 
+def check_item_arrays(items, reason, hint, where):
+    """Before `for row in rows` over a list of new items, each written back under its index
+    (loop_rows.py): refused where an item is no NumPy array of one or more dimensions owning
+    its memory (a number, which `row op= e` binds anew; a view; one of objects, whose items
+    other names may hold), or is another's too."""
+    seen = set()
+    for item in items if isinstance(items, list) else [None]:
+        if not isinstance(item, numpy.ndarray) or item.ndim < 1 or item.base is not None or \
+                item.dtype == object or id(item) in seen:
+            kind = "an item that is a view or repeated" if isinstance(item, numpy.ndarray) \
+                and item.ndim else f"an item of type {type(item).__name__}"
+            refuse(reason.format(kind=kind), hint, where)
+        seen.add(id(item))
+
+
 def check_updated_array(value, reason, hint, where):
     """Before `u op= e` read as the write `u[...] op= e` (alias_groups.py: another name holds
     u's array, which NumPy's in-place operator changes too): refused where u is no NumPy or

@@ -2248,16 +2248,11 @@ REFUSED = {
     "list_times_shared_rows",      # [np.zeros(2)] * 3: one array three times, written
     "zero_d_inplace_accumulator",  # s = np.array(0.0); t = s; s += ... (t sees the adds)
     # false refusals (the derivative exists), left for a later session:
-    "swap_rows_tuple",             # B[:, 0], B[:, 1] = B[:, 1].copy(), B[:, 0].copy(): the
-    #   right side's copies are taken for views of B
-    "rows_scaled_through_loop_name",  # for r in rows: r *= c (rows' own copies, changed
-    "list_of_rows_mutated",        #   through the loop's name)
     "helper_mutates_argument",     # a helper's v /= np.sum(v) on the caller's copy
     "helper_appends_to_list",      # a helper's out.append(...) on the caller's list
     "class_inplace_sgd",           # self.w -= lr * g in a method
     "star_unpack_array",           # f(*x) of an array
     "nonlocal_array_closure",      # a closure's buf[i] += v into the enclosing array
-    "fancy_then_subscript_write",  # A[:, 0][1] = v: "a value the function does not own"
     "memo_recursion",              # a recursive closure's memo[n] = out into its
     #   enclosing function's dict
 }

@@ -816,3 +816,51 @@ def test_an_index_array_takes_a_copy_not_the_arrays_memory():
             fancy_copy_then_loop(X.copy(), A, 0.8 - step)) / (2 * step)
     np.testing.assert_allclose(got, want, rtol=1e-6)
     check(fancy_copy_written, X, 0.8, wrt=(0, 1), order=2)
+
+
+# `B[:, 0], B[:, 1] = B[:, 1].copy(), B[:, 0].copy()` after `B[[0, 2]] = B[[2, 0]]`: the
+# item writes were taken as a list's, keeping the value written (and B[list_1] as B's own
+# memory), so the tuple of copies seemed to hold B: a run-time refusal. An index only an
+# array takes (a tuple holding a slice, a list) copies values (alias_flow._array_only_index).
+_W9 = np.arange(9.0).reshape(3, 3)
+
+
+def _columns_swapped_by_copies(A):
+    B = A.copy()
+    B[[0, 2]] = B[[2, 0]]
+    B[:, 0], B[:, 1] = B[:, 1].copy(), B[:, 0].copy()
+    return np.sum(B * _W9) + np.sum(B[0] ** 3)
+
+
+def _fancy_rows_read_then_written(A):
+    B = A.copy()
+    c = B[[0, 2]]
+    B[[0, 2]] = 2.0 * B[[2, 0]]
+    B[:2, 1] = c[:, 0] ** 2
+    return np.sum(B * _W9) + np.sum(c ** 3)
+
+
+def _column_view_read_after_the_swap(A):   # c, a view, sees the write into B[:, 1]
+    B = A.copy()
+    B[[0, 2]] = B[[2, 0]]
+    c = B[:, 1]
+    B[:, 1], B[:, 2] = B[:, 0].copy() ** 2, c.copy()
+    return np.sum(B * _W9) + np.sum(c ** 3)
+
+
+@pytest.mark.parametrize("f", [_columns_swapped_by_copies, _fancy_rows_read_then_written,
+                               _column_view_read_after_the_swap])
+def test_writes_by_an_index_only_an_array_takes_keep_no_reference(f):
+    check(f, np.arange(9.0).reshape(3, 3) * 0.3 + 0.1, order=2)
+
+
+def _columns_swapped_by_views(A):   # NumPy does not swap: B[:, 1] gets the new column 0
+    B = A.copy()
+    B[[0, 2]] = B[[2, 0]]
+    B[:, 0], B[:, 1] = B[:, 1], B[:, 0]
+    return np.sum(B * _W9)
+
+
+def test_columns_swapped_by_views_are_still_refused():
+    with pytest.raises(srcdiff.SrcdiffError, match="NumPy does not swap here"):
+        srcdiff.grad(_columns_swapped_by_views)(np.eye(3))

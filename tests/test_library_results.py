@@ -321,3 +321,35 @@ def test_an_array_given_back_by_a_conversion_then_written(tmp_path):
         with pytest.raises(srcdiff.SrcdiffError, match="given_back.py:[0-9]+: "):
             srcdiff.grad(f)(x.copy())
     check(m.array_copied, x, order=2)
+
+
+# numpy.append, insert and delete always give a new array (a copy with items added or
+# taken out): `a = np.append(x, c["w"])` then `c["w"][0] = v` was refused ("a holds it too").
+def _appended_then_item_written(x):
+    c = {"w": x * 2.0}
+    a = np.append(x, c["w"])
+    b = np.insert(c["w"], 1, x[0])
+    d = np.delete(c["w"], 0)
+    c["w"][0] = 5.0 * x[1]
+    return np.sum(a ** 2) + np.sum(b * d[0]) + np.sum(c["w"] ** 3)
+
+
+def _appended_and_a_view_written(x):   # v, a view of c["w"], sees the write: refused
+    c = {"w": x * 2.0}
+    a = np.append(x, c["w"])
+    v = c["w"][1:]
+    c["w"][0] = 5.0 * x[1]
+    v[0] = 3.0 * x[2]
+    return np.sum(a ** 2) + np.sum(c["w"] ** 3)
+
+
+def test_what_numpy_append_insert_delete_give_is_new():
+    from gradcheck import check, refusal
+    check(_appended_then_item_written, np.array([0.4, -0.7, 1.1]), order=2)
+    for mode in ("grad", "jvp"):
+        err = refusal(_appended_and_a_view_written, (np.array([0.4, -0.7, 1.1]),), mode)
+        assert "v holds it too" in str(err)
+
+
+def test_append_insert_delete_are_fresh():
+    assert all(L.fresh_call(f) for f in (np.append, np.insert, np.delete))

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import srcdiff
+import hunt27_programs
 from gradcheck import check
 from rewritten import run_def
 from srcdiff import loop_rows
@@ -525,3 +526,100 @@ def rows_updated_then_read(x, A, s):   # (the repro of issue 13's row views)
 
 def test_rows_updated_then_read_while_the_array_is_read_later_differentiate():
     check(rows_updated_then_read, np.array([0.1, 0.2, 0.3]), M, 0.7, wrt=(0, 1, 2), order=2)
+
+
+# `for r in rows: r *= c` over a list the function built of new arrays
+# (`rows = [A[i].copy() for i in ...]`, just before the loop) changes rows' items: refused
+# before ("the loop takes its rows (or list items), which are shared"); now the loop goes
+# over indices, each row a copy stored back (a copy again: a list keeps what it is given),
+# and the run checks each item is an array of its own (runtime_checks.check_item_arrays).
+def _list_rows_made_then_broken_off(A):
+    rows = [np.sin(A[i]) for i in range(A.shape[0])]
+    for r in rows:
+        r[1:] *= r[0]
+        if r[0] > 0.5:
+            break
+        r += 1.0
+    return np.sum(np.vstack(rows) ** 3) + rows[0][2]
+
+
+@pytest.mark.parametrize("f", [hunt27_programs.list_of_rows_mutated,
+                               hunt27_programs.rows_scaled_through_loop_name,
+                               _list_rows_made_then_broken_off])
+def test_a_loop_writing_a_list_of_new_arrays_through_its_name_differentiates(f):
+    check(f, np.arange(9.0).reshape(3, 3) * 0.1 + 0.2, order=2)
+
+
+def _list_items_numbers(A):   # r *= 2.0 binds a number anew: rows unchanged
+    rows = [A[i, 0] * 1.0 for i in range(A.shape[0])]
+    for r in rows:
+        r *= 2.0
+    return sum(rows)
+
+
+def _list_item_kept_before(A):   # first is rows[0] itself: it sees the writes
+    rows = [A[i].copy() for i in range(A.shape[0])]
+    first = rows[0]
+    for r in rows:
+        r *= 2.0
+    return np.sum(first ** 2) + np.sum(np.vstack(rows))
+
+
+class _Holder:
+    def __init__(self, a):
+        self.a = a
+
+    def copy(self):
+        return self.a
+
+
+def _list_items_an_objects_array(A):   # h.copy() is h.a itself, read after
+    h = _Holder(A * 1.0)
+    rows = [h.copy() for i in range(1)]
+    for r in rows:
+        r *= 2.0
+    return np.sum(h.a ** 2)
+
+
+@pytest.mark.parametrize("f,match", [
+    (_list_items_numbers, "an item of type float64"),
+    (_list_item_kept_before, "shared, not copies"),
+    (_list_items_an_objects_array, "shared, not copies")])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_loop_writing_list_items_other_names_hold_is_refused(f, match, mode):
+    from gradcheck import refusal
+    assert match in str(refusal(f, (np.arange(9.0).reshape(3, 3) * 0.1 + 0.2,), mode))
+
+
+# `numpy.copyto(row[1:], v)` into a part of a loop's row taken by slices (a view: out_writes
+# lowers it as the write row[1:] = v) is a write into the row, stored back into B: refused
+# before, as a loop's shared row written. By an index array (a copy), it stays refused.
+def _row_tail_copied_into(x):
+    B = np.outer(x, x)
+    for row in B:
+        np.copyto(row[1:], row[:-1] * 2.0)
+    return np.sum(B * np.arange(9.0).reshape(3, 3))
+
+
+def _row_picked_copied_into(x):
+    B = np.outer(x, x)
+    for row in B:
+        np.copyto(row[[1, 2]], row[:-1] * 2.0)
+    return np.sum(B * np.arange(9.0).reshape(3, 3))
+
+
+def test_copyto_into_a_slice_of_a_loops_row_differentiates():
+    check(_row_tail_copied_into, np.array([0.4, -0.7, 1.1]), order=2)
+    with pytest.raises(srcdiff.SrcdiffError):
+        srcdiff.grad(_row_picked_copied_into)(np.array([0.4, -0.7, 1.1]))
+
+
+def test_a_slice_of_the_row_given_to_copyto_is_a_write_into_it():
+    loop = S.parse_function(textwrap.dedent('''
+        def f(B):
+            for row in B:
+                np.copyto(row[1:, ...], 2.0)
+    ''')).body[0]
+    assert loop_rows._writes_into("row", loop.body)
+    picked = S.parse_function("def f(B):\n    for row in B:\n        np.copyto(row[[0]], 2.0)")
+    assert not loop_rows._writes_into("row", picked.body[0].body)
