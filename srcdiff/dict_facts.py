@@ -172,9 +172,32 @@ class DictFacts:
         if is_user_function(obj) and isinstance(obj, FunctionType):
             cache = self.__dict__.setdefault("_returned_kinds", {})
             if obj not in cache:
-                cache[obj] = returned_kinds(obj)
+                cache[obj] = function_returns(obj)
             return cache[obj]
+        if isinstance(node.func, S.Name) and node.func.id in self.local_functions:
+            return self._nested_returns(node.func.id)
         return _UNKNOWN
+
+    def _nested_returns(self, name):
+        """The kinds of what a function defined inside this one returns (a def, bound once)."""
+        defs = [n for n in S.walk(self.fdef) if isinstance(n, (S.FunctionDef, S.Lambda))
+                and getattr(n, "name", None) == name or isinstance(n, (S.Assign, S.NamedExpr))
+                and name in {t.id for t in S.walk(n) if isinstance(t, S.Name)
+                             and isinstance(t.ctx, S.Store)}]
+        if len(defs) != 1 or not isinstance(defs[0], S.FunctionDef):
+            return _UNKNOWN
+        fdef = defs[0]
+        own = {a.id for a in S.walk(fdef.args) if isinstance(a, S.Name)} | {
+            n.id for n in S.walk(fdef) if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
+
+        def resolve(node):
+            root = node
+            while isinstance(root, S.Attribute):
+                root = root.value
+            if not isinstance(root, S.Name) or root.id in own:
+                return None
+            return self._callee_object(node)
+        return returned_kinds(fdef, resolve)
 
     def _passed_kinds(self, name):
         """The kinds of what the call passed for parameter `name` (the variant's key)."""
@@ -293,16 +316,22 @@ def _kind_of_object(value):
     return _UNKNOWN
 
 
-def returned_kinds(fn):
-    """The kinds of what a function of the user's returns, read from its return statements
-    (not those of functions defined inside it): a dict, set, list or tuple display or
-    comprehension, a call of dict, set, list, tuple or a mapping's class, or a local bound
-    only to those; anything else is UNKNOWN."""
+def function_returns(fn):
+    """The kinds of what a function of the user's returns (`returned_kinds` of its def)."""
     from .frontend import get_source
     try:
         fdef = get_source(fn).node
     except Exception:   # (no source to read: nothing can be told)
         return _UNKNOWN
+    return returned_kinds(fdef, lambda node: _global_value(fn, node))
+
+
+def returned_kinds(fdef, resolve):
+    """The kinds of what the def `fdef` returns, read from its return statements (not those
+    of functions defined inside it): a dict, set, list or tuple display or comprehension, a
+    call of dict, set, list, tuple or a mapping's class (`resolve` tells what a name or
+    attribute path called means, None where not known), or a local bound only to those;
+    anything else (a generator's, a parameter) is UNKNOWN."""
     bound, returned = {}, []
 
     def visit(node):
@@ -335,7 +364,7 @@ def returned_kinds(fn):
         if isinstance(node, (S.Tuple, S.List, S.ListComp)):
             return _SEQUENCE
         if isinstance(node, S.Call):
-            obj = _global_value(fn, node.func)
+            obj = resolve(node.func)
             if obj is dict or isinstance(obj, type) and issubclass(obj, Mapping):
                 return _DICT
             if obj in (set, frozenset):

@@ -427,3 +427,42 @@ def test_a_list_of_dicts_passed_after_pairs_is_a_variant_of_its_own():
     dicts = [{1: 2, 0: 3}]
     np.testing.assert_allclose(grad(x, dicts), numerical_grad(
         lambda v: listed_dicts_passed_unpacked(v, dicts), (x,), 0), rtol=1e-6, atol=1e-9)
+
+
+def a_nested_functions_dict_unpacked(x):
+    def keyed():
+        return {1: 3, 0: 2}
+
+    def pair():
+        return 2, 3
+    a, b = keyed()
+    c, d = pair()
+    return x[a] * 2.0 + x[b] ** 3 + x[c] * x[d] ** 2
+
+
+def test_a_dict_a_nested_function_returns_unpacks_its_keys():
+    check(a_nested_functions_dict_unpacked, np.array([0.3, 0.7, -1.1, 0.9]))
+
+
+def _returns_either(x, flag):
+    if flag:
+        return {0: x}
+    out = (x, x)
+    return out
+
+
+def _returns_a_parameter(d):
+    return d
+
+
+def _yields(x):
+    yield {0: x}
+
+
+def test_what_a_function_returns_is_read_from_its_return_statements():
+    from srcdiff.dict_facts import DICT, SEQUENCE, UNKNOWN, function_returns
+    assert function_returns(_keyed) == {DICT} and function_returns(_keyed_by_name) == {DICT}
+    assert function_returns(_pair_of) == {SEQUENCE}
+    assert function_returns(_returns_either) == {DICT, SEQUENCE}
+    assert function_returns(_returns_a_parameter) == {UNKNOWN}
+    assert function_returns(_yields) == {UNKNOWN}
