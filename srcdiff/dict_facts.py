@@ -31,6 +31,8 @@ DICT, SET, SEQUENCE, UNKNOWN = "dict", "set", "sequence", "unknown"
 _DICT, _SET = frozenset([DICT]), frozenset([SET])
 _SEQUENCE, _UNKNOWN = frozenset([SEQUENCE]), frozenset([UNKNOWN])
 _KEYED = _DICT | _SET
+_DISPLAYS = {S.Dict: _DICT, S.DictComp: _DICT, S.Set: _SET, S.SetComp: _SET,
+             S.Tuple: _SEQUENCE, S.List: _SEQUENCE, S.ListComp: _SEQUENCE}
 
 
 class DictFacts:
@@ -129,12 +131,8 @@ class DictFacts:
         the user's by its return statements (`returned_kinds`); a subscript by the kinds of
         the items of what it indexes; a local by every value bound to it."""
         seen = set() if seen is None else seen
-        if isinstance(node, (S.Dict, S.DictComp)):
-            return _DICT
-        if isinstance(node, (S.Set, S.SetComp)):
-            return _SET
-        if isinstance(node, (S.Tuple, S.List, S.ListComp)):
-            return _SEQUENCE
+        if type(node) in _DISPLAYS:
+            return _DISPLAYS[type(node)]
         if isinstance(node, S.Call):
             return self._call_kinds(node, seen)
         if isinstance(node, (S.Name, S.Attribute)) and self._global_path(node) is not None:
@@ -160,12 +158,8 @@ class DictFacts:
     def _call_kinds(self, node, seen):
         """The kinds of a call's value (see _kinds)."""
         obj = self._callee_object(node.func)
-        if obj is dict or obj is vars or isinstance(obj, type) and issubclass(obj, Mapping):
-            return _DICT   # (collections.Counter(...), OrderedDict(...), vars(cfg))
-        if obj in (set, frozenset):
-            return _SET
-        if obj in (list, tuple, sorted):
-            return _SEQUENCE
+        if _made_by(obj) is not _UNKNOWN:   # (Counter(...), OrderedDict(...), vars(cfg))
+            return _made_by(obj)
         if isinstance(node.func, S.Attribute) and node.func.attr == "copy" and \
                 not node.args and not node.keywords:
             return self._kinds(node.func.value, seen)   # d.copy()
@@ -305,6 +299,16 @@ class DictFacts:
         return self._source_map
 
 
+def _made_by(obj):
+    """The kind of what calling obj makes: dict, vars or a mapping's class, set or
+    frozenset, list, tuple or sorted."""
+    if obj is dict or obj is vars or isinstance(obj, type) and issubclass(obj, Mapping):
+        return _DICT
+    if obj in (set, frozenset):
+        return _SET
+    return _SEQUENCE if obj in (list, tuple, sorted) else _UNKNOWN
+
+
 def _kind_of_object(value):
     """The kind of a value srcdiff holds when it transforms (module-level, closure)."""
     if isinstance(value, Mapping):
@@ -357,19 +361,10 @@ def returned_kinds(fdef, resolve):
     visit(fdef)
 
     def kinds(node, seen):
-        if isinstance(node, (S.Dict, S.DictComp)):
-            return _DICT
-        if isinstance(node, (S.Set, S.SetComp)):
-            return _SET
-        if isinstance(node, (S.Tuple, S.List, S.ListComp)):
-            return _SEQUENCE
+        if type(node) in _DISPLAYS:
+            return _DISPLAYS[type(node)]
         if isinstance(node, S.Call):
-            obj = resolve(node.func)
-            if obj is dict or isinstance(obj, type) and issubclass(obj, Mapping):
-                return _DICT
-            if obj in (set, frozenset):
-                return _SET
-            return _SEQUENCE if obj in (list, tuple, sorted) else _UNKNOWN
+            return _made_by(resolve(node.func))
         if isinstance(node, S.Name) and node.id in bound and node.id not in seen:
             seen.add(node.id)
             return frozenset().union(*(_UNKNOWN if v is None else kinds(v, seen)
