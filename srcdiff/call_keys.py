@@ -8,7 +8,7 @@ values are keyed by a type test, everything else by `kind`, which asks values.py
 objects.py, field_calls.py and item_fields.py (imported there, where such a value is first met) for the
 classes of the objects a container holds, and for the function a function value means.
 """
-from .markers import is_user_object
+from .markers import is_user_object, keyed_items, unindexed
 
 
 def _plain_types():
@@ -50,10 +50,12 @@ def kind(value):
         from .item_fields import item_field_facts   # the functions its items' fields hold
         facts = {**object_facts("", value), **function_items("", value),
                  **field_facts("", value), **item_field_facts("", value)}
+        # (a list of dicts: `for a, b in p` unpacks their keys, a variant of its own)
+        cls = (type(value), "keyed items") if type(value) in (list, tuple, dict) and \
+            keyed_items(value) else (type(value),)
         if facts:   # the classes of the objects it holds (values.py)
-            return (type(value),) + tuple(sorted(facts.items(), key=lambda kv: kv[0]))
-        return type(value)
-    from .markers import unindexed
+            return cls + tuple(sorted(facts.items(), key=lambda kv: kv[0]))
+        return cls[0] if len(cls) == 1 else cls
     if unindexed(value):   # (a set's variant goes through iteration_order: dict_facts)
         return type(value)
     return function_value(value)

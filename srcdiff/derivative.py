@@ -17,7 +17,8 @@ from . import boundary as _boundary
 from .errors import ArgumentError, SrcdiffError, at_def as _locate_at_def
 from .frontend import stale as _stale  # called on every cached call: no import there
 from .markers import DICT_PASSED as _DICT_PASSED, NONE_PASSED as _NONE_PASSED, \
-    UNINDEXED_PASSED as _UNINDEXED_PASSED, unindexed as _unindexed
+    UNINDEXED_PASSED as _UNINDEXED_PASSED, unindexed as _unindexed, \
+    KEYED_ITEMS_PASSED as _KEYED_ITEMS_PASSED, keyed_items as _keyed_items
 from .markers import CompositeBase, DerivativeBase
 from .call_keys import NDARRAY as _NDARRAY, call_key as _call_key, function_value as _function_value
 from .call_keys import kind as _kind
@@ -142,6 +143,8 @@ class Derivative(DerivativeBase):
                 known[n + _NONE_PASSED] = True
             elif _unindexed(a):   # a set, a dict's view, an iterator: no positions
                 known[n + _UNINDEXED_PASSED] = True
+            if type(a) in (list, tuple, dict) and _keyed_items(a):   # for a, b in dicts
+                known[n + _KEYED_ITEMS_PASSED] = True   # (dict_facts._item_kinds)
             held = _function_value(a)   # a function passed in (values.py)
             if held is not None:
                 known[n] = held

@@ -209,7 +209,7 @@ class Desugaring(DictFacts):
             rng = self._range_over([seq], out)
             index_target = S.store(self.namer.fresh("index"))
             # `for a, b in [d1, d2]` unpacks each dict's keys
-            keys = isinstance(target, (S.Tuple, S.List)) and self._items_may_be_dicts(iter_node)
+            keys = isinstance(target, (S.Tuple, S.List)) and self._items_keyed(iter_node)
             self._prelude_item(target, seq, S.load(index_target.id), prelude, keys)
         if not isinstance(index_target, S.Name):
             # `for a, b in range(...)` can not happen; tuples come from sequences

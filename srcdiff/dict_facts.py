@@ -13,15 +13,26 @@ the method -> its runtime helper); a module-level dict `D` is iterated by its ke
 gives back a yes or no, or for a loop the atom to iterate over (a new temporary where the
 keys are read). The dict idioms (idioms.py) and method calls (lower_calls.py) ask it too.
 """
-from collections.abc import Mapping
+import builtins
+from collections.abc import Mapping, MappingView, Set
+from types import FunctionType
 
 from . import syntax as S
 from .callables import ARRAY_METHODS, is_user_function
 from .core import Kind
 from .lower_exprs import _stem_of_ref
-from .markers import UNINDEXED_PASSED
+from .markers import DICT_PASSED, KEYED_ITEMS_PASSED, UNINDEXED_PASSED
 
 DICT_VIEWS = {"values": "dict_values", "items": "dict_items", "keys": "dict_keys"}
+
+# the kinds of value a fact names (_kinds): unpacking one of _KEYED goes by its keys (a
+# dict's) or Python's order (a set's), through iteration_order; a SEQUENCE by positions
+DICT, SET, SEQUENCE, UNKNOWN = "dict", "set", "sequence", "unknown"
+_DICT, _SET = frozenset([DICT]), frozenset([SET])
+_SEQUENCE, _UNKNOWN = frozenset([SEQUENCE]), frozenset([UNKNOWN])
+_KEYED = _DICT | _SET
+_DISPLAYS = {S.Dict: _DICT, S.DictComp: _DICT, S.Set: _SET, S.SetComp: _SET,
+             S.Tuple: _SEQUENCE, S.List: _SEQUENCE, S.ListComp: _SEQUENCE}
 
 
 class DictFacts:
@@ -86,8 +97,10 @@ class DictFacts:
                 if node.func.attr == "copy" and not node.args and not node.keywords:
                     return self._may_be_dict(node.func.value, seen)   # d.copy()
                 return node.func.attr not in DICT_VIEWS and node.func.attr not in ARRAY_METHODS
-            return isinstance(node.func, S.Name) and node.func.id in self.local_functions or \
-                is_user_function(obj)   # (helpers.weights() of a module of the user's too)
+            if isinstance(node.func, S.Name) and node.func.id in self.local_functions:
+                return True
+            # (helpers.weights() of a module of the user's too; not one returning a tuple)
+            return is_user_function(obj) and bool(self._call_kinds(node, seen) - _SEQUENCE)
         if self._global_dict(node):
             return True
         if isinstance(node, S.Attribute):
@@ -109,75 +122,141 @@ class DictFacts:
                     return True
         return False
 
-    def _items_may_be_dicts(self, node, seen=None):
-        """Whether a loop unpacking the items of this value (`for a, b in it`) may unpack a
-        dict (then its keys): a list or tuple display of dicts, a local bound to one, or a
-        module-level or closure list or tuple holding a dict. Narrower than _may_hold_dicts,
-        so that `for W, b in params` reads its pairs as written."""
+    def _kinds(self, node, seen=None):
+        """The one fact unpacking and `for a, b in it` go by: the kinds node's value may have,
+        a frozenset of DICT, SET, SEQUENCE and UNKNOWN (what srcdiff can not tell before the
+        code runs). Displays, comprehensions and calls of dict, set, list, tuple or a mapping's
+        class; `x.copy()` of one; module-level and closure values; a parameter by what the
+        call passed (markers: DICT_PASSED, UNINDEXED_PASSED; a list or tuple); a function of
+        the user's by its return statements (`returned_kinds`); a subscript by the kinds of
+        the items of what it indexes; a local by every value bound to it."""
         seen = set() if seen is None else seen
-        if isinstance(node, (S.List, S.Tuple)):
-            return any(self._may_be_dict(e, set(seen)) for e in node.elts)
-        if isinstance(node, S.Name) and node.id in self.locals and node.id not in self.params:
-            if node.id in seen:
-                return False
-            seen.add(node.id)
-            return any(direct and self._items_may_be_dicts(value, seen)
-                       for value, direct in self._sources().get(node.id, ()))
+        if type(node) in _DISPLAYS:
+            return _DISPLAYS[type(node)]
+        if isinstance(node, S.Call):
+            return self._call_kinds(node, seen)
+        if isinstance(node, (S.Name, S.Attribute)) and self._global_path(node) is not None:
+            return _kind_of_object(self._callee_object(node))
+        if isinstance(node, S.Subscript) and not isinstance(node.slice, S.Slice):
+            return self._item_kinds(node.value, seen)
+        if not isinstance(node, S.Name):
+            return _UNKNOWN
+        out = frozenset()
+        if node.id in self.params:
+            out = self._passed_kinds(node.id)
+            if node.id not in self._sources():
+                return out
+        elif node.id not in self.locals or not self._sources().get(node.id):
+            return _UNKNOWN
+        if node.id in seen:
+            return out
+        seen.add(node.id)
+        for value, direct in self._sources().get(node.id, ()):
+            out |= self._kinds(value, seen) if direct else self._item_kinds(value, seen)
+        return out
+
+    def _call_kinds(self, node, seen):
+        """The kinds of a call's value (see _kinds)."""
+        obj = self._callee_object(node.func)
+        if _made_by(obj) is not _UNKNOWN:   # (Counter(...), OrderedDict(...), vars(cfg))
+            return _made_by(obj)
+        if isinstance(node.func, S.Attribute) and node.func.attr == "copy" and \
+                not node.args and not node.keywords:
+            return self._kinds(node.func.value, seen)   # d.copy()
+        if is_user_function(obj) and isinstance(obj, FunctionType):
+            cache = self.__dict__.setdefault("_returned_kinds", {})
+            if obj not in cache:
+                cache[obj] = function_returns(obj)
+            return cache[obj]
+        if isinstance(node.func, S.Name) and node.func.id in self.local_functions:
+            return self._nested_returns(node.func.id)
+        return _UNKNOWN
+
+    def _nested_returns(self, name):
+        """The kinds of what a function defined inside this one returns (a def, bound once)."""
+        defs = [n for n in S.walk(self.fdef) if isinstance(n, (S.FunctionDef, S.Lambda))
+                and getattr(n, "name", None) == name or isinstance(n, (S.Assign, S.NamedExpr))
+                and name in {t.id for t in S.walk(n) if isinstance(t, S.Name)
+                             and isinstance(t.ctx, S.Store)}]
+        if len(defs) != 1 or not isinstance(defs[0], S.FunctionDef):
+            return _UNKNOWN
+        fdef = defs[0]
+        own = {a.id for a in S.walk(fdef.args) if isinstance(a, S.Name)} | {
+            n.id for n in S.walk(fdef) if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
+
+        def resolve(node):
+            root = node
+            while isinstance(root, S.Attribute):
+                root = root.value
+            if not isinstance(root, S.Name) or root.id in own:
+                return None
+            return self._callee_object(node)
+        return returned_kinds(fdef, resolve)
+
+    def _passed_kinds(self, name):
+        """The kinds of what the call passed for parameter `name` (the variant's key)."""
+        known = self.known_types
+        if known.get(name + UNINDEXED_PASSED):
+            return _SET
+        if known.get(name) in (list, tuple) or isinstance(known.get(name), type) and \
+                issubclass(known[name], tuple):   # (a named tuple)
+            return _SEQUENCE
+        if known.get(name + DICT_PASSED) or name in self.containers:
+            return _DICT   # (a dict of a class of its own too)
+        return _UNKNOWN
+
+    def _item_kinds(self, node, seen=None):
+        """The kinds of the items of node's value (`for a, b in it` unpacks them): of each
+        item of a display, of a module-level list or tuple, of a list or tuple passed in
+        (markers.KEYED_ITEMS_PASSED: the call passed one holding dicts or sets), or of the
+        values bound to a local."""
+        seen = set() if seen is None else seen
+        if isinstance(node, (S.List, S.Tuple, S.Set)):
+            return frozenset().union(*(self._kinds(e, set(seen)) for e in node.elts))
+        if isinstance(node, S.Dict):
+            return frozenset().union(*(self._kinds(v, set(seen)) for v in node.values))
+        if isinstance(node, (S.ListComp, S.SetComp, S.GeneratorExp)):
+            return self._kinds(node.elt, seen)
+        if isinstance(node, S.DictComp):
+            return self._kinds(node.value, seen)
+        if isinstance(node, S.Name) and node.id in self.params:
+            if node.id in self._sources():
+                return _UNKNOWN | (_KEYED if self.known_types.get(
+                    node.id + KEYED_ITEMS_PASSED) else frozenset())
+            return _KEYED if self.known_types.get(node.id + KEYED_ITEMS_PASSED) else _UNKNOWN
         if isinstance(node, (S.Name, S.Attribute)) and self._global_path(node) is not None:
             value = self._callee_object(node)
-            return isinstance(value, (list, tuple)) and any(isinstance(v, Mapping)
-                                                            for v in value)
-        return False
-
-    def _may_be_set(self, node, seen=None):
-        """Whether the value is a set (`for k in S`, `a, b = {1, 0}` go through it in
-        Python's order, by iteration_order: a set has no positions): a set display or
-        comprehension, set(...) or frozenset(...), a module-level or closure set, a
-        parameter passed a set, a dict's view or an iterator, or a local bound only to
-        those."""
-        if isinstance(node, (S.Set, S.SetComp)):
-            return True
-        if isinstance(node, S.Call):
-            return self._callee_object(node.func) in (set, frozenset)
-        if isinstance(node, S.Name) and node.id in self.params:   # a set passed in
-            return bool(self.known_types.get(node.id + UNINDEXED_PASSED))
-        if isinstance(node, (S.Name, S.Attribute)) and self._global_path(node) is not None:
-            return isinstance(self._callee_object(node), (set, frozenset))
-        if isinstance(node, S.Name) and node.id in self.locals and node.id not in self.params:
-            seen = set() if seen is None else seen
-            sources = self._sources().get(node.id, ())
-            if node.id in seen or not sources:
-                return False
+            if isinstance(value, (list, tuple)):
+                return frozenset().union(*map(_kind_of_object, value))
+            if isinstance(value, Mapping):
+                return frozenset().union(*map(_kind_of_object, value.values()))
+            return _UNKNOWN
+        if isinstance(node, S.Name) and node.id in self.locals and self._sources().get(node.id):
+            if node.id in seen:
+                return frozenset()
             seen.add(node.id)
-            return all(direct and self._may_be_set(value, seen) for value, direct in sources)
-        return False
+            out = frozenset()
+            for value, direct in self._sources()[node.id]:
+                out |= self._item_kinds(value, seen) if direct else _UNKNOWN
+            return out
+        return _UNKNOWN
 
-    def _unpacks_keys(self, node, seen=None):
-        """Whether `a, b = node` may unpack a dict or a set (then its keys, its items): a dict
-        display or comprehension, dict(...), a mapping's class called (Counter(...)),
-        vars(...), d.copy() of one, a module-level or closure dict, a parameter passed a
-        dict, a set (_may_be_set), or a local bound to one of these or taken from a
-        container whose items may be dicts (_items_may_be_dicts). A tuple a function of the
-        user's returns, `a, b = pair(x)`, and `for layer in params: W, b = layer` unpack as
-        written."""
-        seen = set() if seen is None else seen
-        if self._may_be_set(node) or self._global_dict(node) or \
-                isinstance(node, (S.Dict, S.DictComp)):
-            return True
-        if isinstance(node, S.Call):
-            obj = self._callee_object(node.func)
-            if obj is dict or obj is vars or isinstance(obj, type) and issubclass(obj, Mapping):
-                return True
-            return isinstance(node.func, S.Attribute) and node.func.attr == "copy" and \
-                not node.args and not node.keywords and self._unpacks_keys(node.func.value, seen)
-        if isinstance(node, S.Name) and node.id in self.params:
-            return self._may_be_dict(node)   # (a dict passed in)
-        if isinstance(node, S.Name) and node.id in self.locals and node.id not in seen:
-            seen.add(node.id)
-            return any(self._unpacks_keys(value, seen) if direct else
-                       self._items_may_be_dicts(value)
-                       for value, direct in self._sources().get(node.id, ()))
-        return False
+    def _keyed(self, node):
+        """Whether unpacking node's value may unpack a dict or a set (then its keys, its
+        items in Python's order: iteration_order), so `a, b = d` reads d's keys and a tuple
+        a function of the user's returns, `a, b = pair(x)`, unpacks as written."""
+        return bool(self._kinds(node) & _KEYED)
+
+    def _items_keyed(self, node):
+        """Whether `for a, b in node` may unpack a dict or a set (see _keyed)."""
+        return bool(self._item_kinds(node) & _KEYED)
+
+    def _may_be_set(self, node):
+        """Whether the value is a set (`for k in S` goes through it in Python's order, by
+        iteration_order: a set has no positions): a set display or comprehension, set(...)
+        or frozenset(...), a module-level or closure set, a parameter passed a set, a dict's
+        view or an iterator, or a local bound only to those."""
+        return self._kinds(node) == _SET
 
     def _may_hold_dicts(self, node, seen):
         """Whether items of this value may be dicts: any container may hold them."""
@@ -218,3 +297,90 @@ class DictFacts:
                     bind(node.target, node.iter, False)
             self._source_map = out
         return self._source_map
+
+
+def _made_by(obj):
+    """The kind of what calling obj makes: dict, vars or a mapping's class, set or
+    frozenset, list, tuple or sorted."""
+    if obj is dict or obj is vars or isinstance(obj, type) and issubclass(obj, Mapping):
+        return _DICT
+    if obj in (set, frozenset):
+        return _SET
+    return _SEQUENCE if obj in (list, tuple, sorted) else _UNKNOWN
+
+
+def _kind_of_object(value):
+    """The kind of a value srcdiff holds when it transforms (module-level, closure)."""
+    if isinstance(value, Mapping):
+        return _DICT
+    if isinstance(value, (Set, MappingView)):
+        return _SET
+    if isinstance(value, (list, tuple)):
+        return _SEQUENCE
+    return _UNKNOWN
+
+
+def function_returns(fn):
+    """The kinds of what a function of the user's returns (`returned_kinds` of its def)."""
+    from .frontend import get_source
+    try:
+        fdef = get_source(fn).node
+    except Exception:   # (no source to read: nothing can be told)
+        return _UNKNOWN
+    return returned_kinds(fdef, lambda node: _global_value(fn, node))
+
+
+def returned_kinds(fdef, resolve):
+    """The kinds of what the def `fdef` returns, read from its return statements (not those
+    of functions defined inside it): a dict, set, list or tuple display or comprehension, a
+    call of dict, set, list, tuple or a mapping's class (`resolve` tells what a name or
+    attribute path called means, None where not known), or a local bound only to those;
+    anything else (a generator's, a parameter) is UNKNOWN."""
+    bound, returned = {}, []
+
+    def visit(node):
+        for child in S.iter_child_nodes(node):
+            if isinstance(child, (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)):
+                continue
+            if isinstance(child, (S.Yield, S.YieldFrom)):
+                returned.append(None)   # (a generator)
+            elif isinstance(child, S.Return):
+                returned.append(child.value)
+            elif isinstance(child, S.Assign):
+                for target in child.targets:
+                    if isinstance(target, S.Name):
+                        bound.setdefault(target.id, []).append(child.value)
+                    else:   # (a name unpacked from a value: not told)
+                        for name in S.walk(target):
+                            if isinstance(name, S.Name):
+                                bound.setdefault(name.id, []).append(None)
+            elif isinstance(child, (S.AugAssign, S.AnnAssign, S.NamedExpr, S.For,
+                                    S.comprehension)) and isinstance(child.target, S.Name):
+                bound.setdefault(child.target.id, []).append(None)
+            visit(child)
+    visit(fdef)
+
+    def kinds(node, seen):
+        if type(node) in _DISPLAYS:
+            return _DISPLAYS[type(node)]
+        if isinstance(node, S.Call):
+            return _made_by(resolve(node.func))
+        if isinstance(node, S.Name) and node.id in bound and node.id not in seen:
+            seen.add(node.id)
+            return frozenset().union(*(_UNKNOWN if v is None else kinds(v, seen)
+                                       for v in bound[node.id]))
+        return _UNKNOWN
+    return frozenset().union(*(_UNKNOWN if v is None else kinds(v, set())
+                               for v in returned)) or _UNKNOWN
+
+
+def _global_value(fn, node):
+    """What a name (or attribute path of one) means in fn's module, None where it is not
+    one of its globals or builtins."""
+    if isinstance(node, S.Attribute):
+        base = _global_value(fn, node.value)
+        return None if base is None else getattr(base, node.attr, None)
+    if isinstance(node, S.Name) and node.id not in fn.__code__.co_varnames and \
+            node.id not in fn.__code__.co_cellvars and node.id not in fn.__code__.co_freevars:
+        return fn.__globals__.get(node.id, getattr(builtins, node.id, None))
+    return None

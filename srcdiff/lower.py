@@ -347,7 +347,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
                 isinstance(value, (S.Tuple, S.List)):
             self._guard_swap(targets[0], value, out)
         atom = self.expr(value, out)
-        if any(isinstance(t, (S.Tuple, S.List)) for t in targets) and self._unpacks_keys(value):
+        if any(isinstance(t, (S.Tuple, S.List)) for t in targets) and self._keyed(value):
             atom = self._iteration_order(atom, out, value)   # `a, b = d` unpacks d's keys
         for target in targets:
             self.store(target, atom, out)

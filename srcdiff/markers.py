@@ -29,6 +29,10 @@ NONE_PASSED = ".__none_passed__"
 # positions (a set, a dict's view, an iterator): a loop over it or unpacking it goes through
 # iteration_order (dict_facts._may_be_set)
 UNINDEXED_PASSED = ".__unindexed_passed__"
+# known_types[p + KEYED_ITEMS_PASSED]: the call passed for parameter p a list, tuple or dict
+# holding a dict or a collection without positions (`keyed_items`): `for a, b in p` unpacks
+# each by iteration_order (dict_facts._item_kinds); call_keys gives it a variant of its own
+KEYED_ITEMS_PASSED = ".__keyed_items_passed__"
 
 
 def stop_gradient(x):
@@ -85,3 +89,14 @@ def unindexed(value):
     set, a dict's keys, values or items view, an iterator (a generator, map(...))."""
     from collections.abc import Iterator, Set, MappingView
     return isinstance(value, (Set, MappingView, Iterator))
+
+
+def keyed_items(value):
+    """Whether a list, tuple or dict holds a dict, or a collection without positions
+    (`unindexed`), among its items (its values): unpacking one goes by its keys."""
+    from collections.abc import Mapping
+    items = value.values() if isinstance(value, dict) else value
+    for item in items:   # (a loop, not any(<generator>): asked on every call)
+        if isinstance(item, Mapping) or unindexed(item):
+            return True
+    return False

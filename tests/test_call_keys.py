@@ -56,3 +56,11 @@ def test_a_derivative_made_for_one_function_is_not_reused_for_another():
         np.testing.assert_allclose(g(f, x), numerical_grad(lambda t: apply_to(f, t), [x], 0),
                                    rtol=1e-6)
     check(lambda t: apply_to(triple, t), x)
+
+
+def test_a_container_holding_dicts_or_sets_is_keyed_apart_from_one_of_pairs():
+    # (dict_facts: `for a, b in p` unpacks a dict's keys, a set in Python's order)
+    assert kind([{1: 0}]) != kind([(1, 0)])
+    assert kind(({2, 0},)) != kind(((2, 0),))
+    assert kind({"a": {1: 0}}) != kind({"a": (1, 0)})
+    assert kind([(1, 0)]) == list   # (a list of pairs keeps its key as it was)

@@ -360,3 +360,109 @@ def test_an_iterator_passed_in_is_gone_through_once(fn):
     np.testing.assert_allclose(grad, numerical_grad(lambda v: fn(v, iter([2, 0])), (x,), 0),
                                rtol=1e-6, atol=1e-9)
     srcdiff.grad(fn)(x, [2, 0])   # a list after: a variant of its own (call_keys.kind)
+
+
+# A dict a function of the user's returns, unpacked at once (`a, b = keyed(x)`, and the
+# items of a list of them unpacked by a loop), went by positions: a wrong value and gradient
+# where the dict's keys fit as positions (`{1: .., 0: ..}` unpacked as its values).
+def _keyed():
+    return {1: 3, 0: 2}
+
+
+def _keyed_by_name():
+    d = dict([(1, 0), (0, 3)])
+    return d
+
+
+def _pair_of(x):
+    return x[0], x[1]
+
+
+def a_returned_dict_unpacked(x):
+    a, b = _keyed()
+    c, d = _keyed_by_name()
+    e, f = _pair_of(x)   # (a tuple returned unpacks as written)
+    s = 0.0
+    for k, v in [_keyed(), _keyed_by_name()]:
+        s = s + x[k] * x[v] ** 2
+    return x[a] * 2.0 + x[b] ** 3 + x[c] * x[d] + e * f ** 2 + s
+
+
+def test_a_dict_a_function_of_the_users_returns_unpacks_its_keys():
+    check(a_returned_dict_unpacked, np.array([0.3, 0.7, -1.1, 0.9]))
+
+
+# A list (or tuple) of dicts passed in, unpacked by a loop (`for a, b in dicts`), went by
+# positions: the dicts' keys are read, in each dict's order.
+def listed_dicts_passed_unpacked(x, dicts):
+    s = 0.0
+    for a, b in dicts:
+        s = s + x[a] * x[b] ** 2
+    for d in dicts:
+        c, e = d
+        s = s + x[c] ** 3 * x[e]
+    return s
+
+
+@pytest.mark.parametrize("box", [list, tuple])
+def test_a_list_of_dicts_passed_in_unpacks_their_keys(box):
+    dicts = box([{1: 2, 0: 3}, {0: 3, 1: 2}])   # (keys that fit as positions)
+    check(listed_dicts_passed_unpacked, np.array([0.3, 0.7, -1.1, 0.9]), dicts, wrt=0)
+
+
+def test_a_dict_keyed_unpack_gives_the_keys_values():
+    x = np.array([0.3, 0.7, -1.1, 0.9])
+    dicts = [{1: 2, 0: 3}, {0: 3, 1: 2}]
+    value, _ = srcdiff.value_and_grad(listed_dicts_passed_unpacked)(x, dicts)
+    assert value == pytest.approx(listed_dicts_passed_unpacked(x, dicts))
+    value, _ = srcdiff.value_and_grad(a_returned_dict_unpacked)(x)
+    assert value == pytest.approx(a_returned_dict_unpacked(x))
+
+
+def test_a_list_of_dicts_passed_after_pairs_is_a_variant_of_its_own():
+    # (call_keys.kind: the variant made for pairs reads them by position; dicts' keys differ)
+    x = np.array([0.3, 0.7, -1.1, 0.9])
+    grad = srcdiff.grad(listed_dicts_passed_unpacked)
+    grad(x, [(1, 0), (2, 3)])
+    dicts = [{1: 2, 0: 3}]
+    np.testing.assert_allclose(grad(x, dicts), numerical_grad(
+        lambda v: listed_dicts_passed_unpacked(v, dicts), (x,), 0), rtol=1e-6, atol=1e-9)
+
+
+def a_nested_functions_dict_unpacked(x):
+    def keyed():
+        return {1: 3, 0: 2}
+
+    def pair():
+        return 2, 3
+    a, b = keyed()
+    c, d = pair()
+    return x[a] * 2.0 + x[b] ** 3 + x[c] * x[d] ** 2
+
+
+def test_a_dict_a_nested_function_returns_unpacks_its_keys():
+    check(a_nested_functions_dict_unpacked, np.array([0.3, 0.7, -1.1, 0.9]))
+
+
+def _returns_either(x, flag):
+    if flag:
+        return {0: x}
+    out = (x, x)
+    return out
+
+
+def _returns_a_parameter(d):
+    return d
+
+
+def _yields(x):
+    yield {0: x}
+
+
+def test_what_a_function_returns_is_read_from_its_return_statements():
+    from srcdiff.dict_facts import DICT, SEQUENCE, UNKNOWN, function_returns
+    assert function_returns(_keyed) == {DICT} and function_returns(_keyed_by_name) == {DICT}
+    assert function_returns(_pair_of) == {SEQUENCE}
+    assert function_returns(_returns_either) == {DICT, SEQUENCE}
+    assert function_returns(_returns_a_parameter) == {UNKNOWN}
+    assert function_returns(_yields) == {UNKNOWN}

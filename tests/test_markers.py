@@ -39,3 +39,11 @@ def test_stop_gradient_and_user_objects():
     for value in (np.ones(2), 1.0, [1.0], {"a": 1}, None, np.float64(1), cube_sum):
         assert not markers.is_user_object(value)
 
+
+
+def test_keyed_items_tells_containers_holding_dicts_or_collections_without_positions():
+    from srcdiff.markers import keyed_items
+    assert keyed_items([(1, 0), {1: 0}]) and keyed_items(({2, 0},))
+    assert keyed_items({"a": {}.keys()}) and keyed_items([iter([1, 2])])
+    assert not keyed_items([(1, 0), [2, 3], np.zeros(2)]) and not keyed_items({"a": 1.0})
+    assert not keyed_items([])
