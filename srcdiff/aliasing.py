@@ -560,9 +560,11 @@ def _refuse_holder_rebound(source, tree, stmts, order, made, seq, target, w):
     if not between:
         return
     holders = set(tree.derived(seq)).union(*(tree.derived(r) for r in tree.roots(seq)))
-    first = min(order[id(t)] for t in between)   # (names made of the new array aside)
+    first = min(order[id(t)] for t in between)   # (names made of the new array aside,
+    # and new arrays computed from the old one: C * 0.5)
     holders = {n for n in holders - {seq, target} if not tree.defs.get(n) or any(
-        order[id(t)] < first for t in tree.defs[n])}
+        order[id(t)] < first and t.sd.kind not in (Kind.BINOP, Kind.UNARY) and
+        not alias_guards.makes_new_array(t) for t in tree.defs[n])}
     from .alias_rows import read_after
     readers = sorted(n for n in holders if read_after(n, w, stmts))
     if readers:

@@ -1582,6 +1582,149 @@ def row_written_after_holder_rebound_unread(M):
 
 
 
+# --- builtins over lists and arrays, slices of lists -----------------------------------------
+def _head_sum(v):
+    return sum(v[:2]) + v[-1]
+
+
+def nested_list_slices_through_helpers(x):
+    """A list's slice given to a helper that slices again and sums with the builtin."""
+    vals = [t * t for t in x]
+    return _head_sum(vals[1:]) * _head_sum(vals[::-1])
+
+
+def pairwise_list_of_arrays(x):
+    """A recursive pairwise sum over a list of arrays (the adjoints are arrays per item)."""
+    rows = [x[i:i + 2] * (i + 1.0) for i in range(4)]
+    return np.sum(_pairwise(rows) ** 2)
+
+
+def builtin_min_key_abs(x):
+    """min(x, key=abs) and max with a default."""
+    a = min(x, key=abs)
+    b = max([t * 2.0 for t in x if t > 5.0], default=0.0)
+    return a * np.sum(x) + b
+
+
+def sorted_array_builtin_slice(x):
+    """sorted() of an array, its two smallest summed with the builtin sum."""
+    s = sorted(x)
+    return sum(s[:2]) * s[-1] + sum(x, 1.0)
+
+
+def max_over_list_of_arrays_key(x):
+    """max of a list of arrays by a key (the norm), the winner used."""
+    rows = [x[:2] * 1.0, x[2:4] * 2.0, x[3:] * 0.5]
+    best = max(rows, key=lambda r: float(np.sum(r * r)))
+    return np.sum(best ** 3) + np.sum(rows[0])
+
+
+def max_min_twice_array(x):
+    """max and min of an array twice each, and of a derived array."""
+    y = np.sin(x)
+    return max(y) * min(y) + max(y) - min(x * y)
+
+
+def list_slice_assign(x):
+    """vals[1:3] = [...] and vals[:] = reversed copy."""
+    vals = [float(t) for t in x]
+    vals[1:3] = [vals[1] * 2.0, vals[2] ** 2]
+    vals[:] = vals[::-1]
+    return vals[0] * vals[1] + vals[-1]
+
+
+def zip_star_columns(x):
+    """zip(*rows) turns rows into columns of Python numbers."""
+    rows = [(x[0], x[1]), (x[2], x[3]), (x[4], x[0])]
+    cols = list(zip(*rows))
+    return sum(cols[0]) * sum(cols[1])
+
+
+def del_from_list_then_sum(x):
+    """del of list items, then the builtin sum."""
+    vals = [t ** 2 for t in x]
+    del vals[0]
+    del vals[-1]
+    return sum(vals) * vals[0]
+
+
+def tuple_slice_to_helper(x):
+    """A tuple's slice given to a helper that loops over it."""
+    t = (x[0] * 2.0, x[1], x[2] ** 2, x[3])
+    return _sum_of_squares(t[1:]) + _sum_of_squares(t[:2])
+
+
+def list_slice_recursive_max(x):
+    """A recursive max over halves of a list (builtin max at the leaves)."""
+    def rmax(v):
+        if len(v) == 1:
+            return v[0]
+        m = len(v) // 2
+        return max(rmax(v[:m]), rmax(v[m:]))
+    vals = [math.sin(t) * 2.0 for t in x]
+    return rmax(vals) * vals[1]
+
+
+def list_concat_slices(x):
+    """Lists built by concatenating slices of another list."""
+    vals = [t * 3.0 for t in x]
+    rot = vals[2:] + vals[:2]
+    return sum(a * b for a, b in zip(vals, rot))
+
+
+def holder_rebound_in_loop_view_written(M):
+    """In a loop: a row taken, the holder rebound, the row written; the old holder read
+    only through the row (so right)."""
+    C = M.copy()
+    total = 0.0
+    for _ in range(2):
+        r = C[1]
+        C = C * 0.5
+        r *= 2.0
+        total += np.sum(r ** 2) + np.sum(C)
+    return total
+
+
+def rebound_holder_slice_in_dict(M):
+    """A dict holds an array; the name rebound; a view of the old taken from the dict."""
+    C = M.copy()
+    d = {"c": C}
+    C = C + 1.0
+    v = d["c"][0]
+    v *= 2.0
+    return np.sum(d["c"] ** 2) + np.sum(C)
+
+
+def rebound_after_alias_write_iadd(M):
+    """old = C; C = C * 2.0; old += 1.0: only old changes."""
+    C = M * 1.0
+    old = C
+    C = C * 2.0
+    old += 1.0
+    return np.sum(old ** 2) + np.sum(C ** 2)
+
+
+def reshape_view_holder_rebound(x):
+    """v = y.reshape(2, 3); keep = y; y = y * 2.0; v[0, 0] = ...: keep sees the write."""
+    y = x * 1.0
+    v = y.reshape(2, 3)
+    keep = y
+    y = y * 2.0
+    v[0, 0] = v[1, 1] * 5.0
+    return np.sum(keep ** 2) + np.sum(y)
+
+
+def transpose_view_holder_rebound(M):
+    """t = C.T; keep = C; C = C + 1.0; t[0, 0] = ...: keep sees the write."""
+    C = M.copy()
+    t = C.T
+    keep = C
+    C = C + 1.0
+    t[0, 1] = t[1, 0] * 3.0
+    return np.sum(keep ** 2) + np.sum(C)
+
+
+
 CASES = [
     ("euler_until_threshold", euler_until_threshold, (1.3,), {}),
     ("midpoint_vector_ode", midpoint_vector_ode, (np.array([1.1, 0.2]),), {}),
@@ -1749,6 +1892,23 @@ CASES = [
     ("float_accumulator_from_item", float_accumulator_from_item, (V5,), {}),
     ("slice_view_after_rebinding", slice_view_after_rebinding, (B34,), {}),
     ("row_written_after_holder_rebound_unread", row_written_after_holder_rebound_unread, (B34,), {}),
+    ("nested_list_slices_through_helpers", nested_list_slices_through_helpers, (V5,), {}),
+    ("pairwise_list_of_arrays", pairwise_list_of_arrays, (V5,), {}),
+    ("builtin_min_key_abs", builtin_min_key_abs, (V5,), {}),
+    ("sorted_array_builtin_slice", sorted_array_builtin_slice, (V5,), {}),
+    ("max_over_list_of_arrays_key", max_over_list_of_arrays_key, (V5,), {}),
+    ("max_min_twice_array", max_min_twice_array, (V5,), {}),
+    ("list_slice_assign", list_slice_assign, (V5,), {}),
+    ("zip_star_columns", zip_star_columns, (V5,), {}),
+    ("del_from_list_then_sum", del_from_list_then_sum, (V5,), {}),
+    ("tuple_slice_to_helper", tuple_slice_to_helper, (V5,), {}),
+    ("list_slice_recursive_max", list_slice_recursive_max, (V5,), {}),
+    ("list_concat_slices", list_concat_slices, (V5,), {}),
+    ("holder_rebound_in_loop_view_written", holder_rebound_in_loop_view_written, (B34,), {}),
+    ("rebound_holder_slice_in_dict", rebound_holder_slice_in_dict, (B34,), {}),
+    ("rebound_after_alias_write_iadd", rebound_after_alias_write_iadd, (B34,), {}),
+    ("reshape_view_holder_rebound", reshape_view_holder_rebound, (V6,), {}),
+    ("transpose_view_holder_rebound", transpose_view_holder_rebound, (A3,), {}),
 ]
 
 
@@ -1767,6 +1927,9 @@ REFUSED = {
     "list_of_lists_times_shared",    # [[0.0] * 3] * 2: one inner list twice, written
     "unpacked_views_iadd",           # a, b = y[:3], y[3:]; a += b (y changes)
     "fancy_copy_written_lost",       # y[[0, 1]][0] = ...: Python writes a temporary copy
+    "rebound_holder_slice_in_dict",  # v = d["c"][0]; v *= 2.0 (d's array changes)
+    "reshape_view_holder_rebound",   # v = y.reshape(2, 3); keep = y; y = ...; v[0, 0] = ...
+    "transpose_view_holder_rebound",  # t = C.T; keep = C; C = ...; t[0, 1] = ...
     # were silently wrong (a view's holder bound anew between the view and the write, the
     # old array read through another name), now refused (aliasing._refuse_holder_rebound):
     "row_view_after_rebinding",

@@ -57,5 +57,7 @@ def test_a_view_written_after_its_holder_is_bound_anew_is_refused_not_wrong(f, m
     assert "bound anew in between" in str(err)
 
 
-def test_a_row_written_after_its_holder_is_bound_anew_and_unread_differentiates():
-    check(P.row_written_after_holder_rebound_unread, P.B34, order=2)
+@pytest.mark.parametrize("f", [P.row_written_after_holder_rebound_unread,
+                               P.holder_rebound_in_loop_view_written])
+def test_a_row_written_after_its_holder_is_bound_anew_and_unread_differentiates(f):
+    check(f, P.B34, order=2)
