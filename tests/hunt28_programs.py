@@ -1725,6 +1725,209 @@ def transpose_view_holder_rebound(M):
 
 
 
+# --- classes, control flow and library corners -----------------------------------------------
+class Particle:
+    """A particle with a setter-validated position and a step method that rebinds fields."""
+    def __init__(self, pos, vel):
+        self.pos = pos
+        self.vel = vel
+
+    @property
+    def energy(self):
+        return 0.5 * np.sum(self.vel ** 2) + np.sum(np.cos(self.pos))
+
+    def step(self, dt):
+        self.vel = self.vel + dt * np.sin(self.pos)
+        self.pos = self.pos + dt * self.vel
+
+
+def object_stepped_in_loop(x):
+    """A Particle made from the input, stepped by a method that rebinds its fields."""
+    p = Particle(x[:2] * 1.0, x[2:4] * 1.0)
+    for _ in range(5):
+        p.step(0.1)
+    return p.energy + p.pos[0]
+
+
+class Base:
+    def __init__(self, w):
+        self.w = w
+
+    def f(self, x):
+        return self.w * x
+
+
+class Derived(Base):
+    def __init__(self, w, b):
+        super().__init__(w)
+        self.b = b
+
+    def f(self, x):
+        return super().f(x) + self.b
+
+
+def super_call_model(p):
+    """A subclass calling super().__init__ and super().f."""
+    m = Derived(p[0], p[1])
+    return m.f(2.0) * m.f(p[2])
+
+
+@dataclasses.dataclass
+class State:
+    x: np.ndarray
+    t: float = 0.0
+
+    def advanced(self, h, k):
+        return State(self.x + h * (-k * self.x), self.t + h)
+
+
+def dataclass_state_advanced(k):
+    """A frozen-style dataclass state advanced by returning new objects."""
+    s = State(np.array([1.0, 0.5]))
+    for _ in range(8):
+        s = s.advanced(0.1, k)
+    return np.sum(s.x ** 2) + s.t
+
+
+def try_finally_counter(x):
+    """try/finally around a computation; the finally only counts."""
+    count = 0
+    try:
+        y = np.exp(x)
+        z = np.sum(y * x)
+    finally:
+        count += 1
+    return z * count
+
+
+def while_else_newton(a):
+    """while ... else: Newton for sqrt(a), the else taken when the loop ends normally."""
+    x = a
+    it = 0
+    while it < 40:
+        x_new = 0.5 * (x + a / x)
+        if abs(x_new - x) < 1e-15:
+            x = x_new
+            break
+        x = x_new
+        it += 1
+    else:
+        x = x * 1.0
+    return x * x * x
+
+
+def argsort_take_along(M):
+    """Rows sorted by np.argsort and np.take_along_axis, weighted by rank."""
+    order = np.argsort(M, axis=1)
+    S = np.take_along_axis(M, order, axis=1)
+    return np.sum(S * np.arange(1.0, M.shape[1] + 1))
+
+
+def nonzero_index_read(x):
+    """np.nonzero indices used to read entries."""
+    idx = np.nonzero(x > 0.5)[0]
+    return np.sum(x[idx] ** 2) * idx.size + np.sum(x)
+
+
+def diff_second_order_and_convolve(x):
+    """np.diff with n=2 and np.convolve in 'valid' and 'same' modes."""
+    d2 = np.diff(x, n=2)
+    c1 = np.convolve(x, np.array([0.25, 0.5, 0.25]), mode="valid")
+    c2 = np.convolve(x, np.array([1.0, -1.0]), mode="same")
+    return np.sum(d2 ** 2) + np.sum(c1 * c1) + np.sum(c2 ** 3)
+
+
+def norms_ord_variants(M):
+    """np.linalg.norm with ord 1, inf, 'fro' and a vector 3-norm."""
+    return (np.linalg.norm(M, 1) + np.linalg.norm(M, np.inf) + np.linalg.norm(M, "fro")
+            + np.linalg.norm(M[0], 3))
+
+
+def interp_with_param_knots(y):
+    """np.interp with the knots' values from the input."""
+    xp = np.array([0.0, 0.4, 1.0, 1.7, 2.5])
+    q = np.array([0.1, 0.5, 1.2, 2.2])
+    return np.sum(np.interp(q, xp, y) ** 2)
+
+
+def ufunc_reduce_accumulate(x):
+    """np.add.reduce, np.multiply.accumulate and np.maximum.reduce."""
+    a = np.add.reduce(x ** 2)
+    b = np.multiply.accumulate(1.0 + 0.1 * x)
+    c = np.maximum.reduce(x)
+    return a + np.sum(b) + c
+
+
+def cumsum_reversed_discount(r):
+    """Discounted returns by a reversed cumulative loop (RL style)."""
+    G = np.zeros_like(r)
+    running = 0.0
+    for t in reversed(range(r.size)):
+        running = r[t] + 0.9 * running
+        G[t] = running
+    return np.sum(G * np.linspace(0.5, 1.5, r.size))
+
+
+def einsum_ellipsis_batch(x):
+    """einsum with an ellipsis over a batch of matrix-vector products."""
+    A = x.reshape(2, 3)
+    M = np.stack([A.T @ A, A.T @ A + np.eye(3)])
+    v = np.array([0.5, -0.2, 1.0])
+    return np.sum(np.einsum("...ij,j->...i", M, v) ** 2)
+
+
+def linalg_early_exit_condition(M):
+    """A loop over shifts stopping when the determinant changes sign."""
+    total = 0.0
+    for s in np.linspace(0.0, 3.0, 7):
+        d = np.linalg.det(M - s * np.eye(3))
+        if d < 0.0:
+            break
+        total += np.log(d)
+    return total
+
+
+def global_constant_table_lookup(x):
+    """Module constants (a table and a scale) read inside nested helpers."""
+    def term(i, v):
+        return KNOTS[i % KNOTS.size] * v ** 2
+    return sum(term(i, v) for i, v in enumerate(x)) * SCALE
+
+
+KNOTS = np.array([0.5, 1.5, -0.5])
+SCALE = 0.25
+
+
+def inner_function_returns_closure(x):
+    """A function returning a closure over an array made from the input."""
+    def make(w):
+        def apply(v):
+            return np.tanh(w * v)
+        return apply
+    g = make(x * 2.0)
+    h = make(np.ones_like(x))
+    return np.sum(g(x) * h(x))
+
+
+def dict_update_in_loop_items(x):
+    """A dict of arrays updated through items() in a loop (rebinding the values)."""
+    params = {"a": x[:2] * 1.0, "b": x[2:] * 1.0}
+    for _ in range(3):
+        for k, v in params.items():
+            params[k] = v - 0.1 * np.sin(v)
+    return sum(np.sum(v ** 2) for v in params.values())
+
+
+def enumerate_reversed_list(x):
+    """enumerate(reversed(list)) with index weights."""
+    vals = [t ** 2 for t in x]
+    total = 0.0
+    for i, v in enumerate(reversed(vals)):
+        total += (i + 1) * v
+    return total
+
+
+
 CASES = [
     ("euler_until_threshold", euler_until_threshold, (1.3,), {}),
     ("midpoint_vector_ode", midpoint_vector_ode, (np.array([1.1, 0.2]),), {}),
@@ -1909,6 +2112,24 @@ CASES = [
     ("rebound_after_alias_write_iadd", rebound_after_alias_write_iadd, (B34,), {}),
     ("reshape_view_holder_rebound", reshape_view_holder_rebound, (V6,), {}),
     ("transpose_view_holder_rebound", transpose_view_holder_rebound, (A3,), {}),
+    ("object_stepped_in_loop", object_stepped_in_loop, (V5,), {}),
+    ("super_call_model", super_call_model, (V3,), {}),
+    ("dataclass_state_advanced", dataclass_state_advanced, (1.3,), {}),
+    ("try_finally_counter", try_finally_counter, (V5,), {}),
+    ("while_else_newton", while_else_newton, (2.3,), {}),
+    ("argsort_take_along", argsort_take_along, (B34,), {}),
+    ("nonzero_index_read", nonzero_index_read, (V5,), {}),
+    ("diff_second_order_and_convolve", diff_second_order_and_convolve, (V6,), {}),
+    ("norms_ord_variants", norms_ord_variants, (B34,), {}),
+    ("interp_with_param_knots", interp_with_param_knots, (V5,), {}),
+    ("ufunc_reduce_accumulate", ufunc_reduce_accumulate, (V5,), {}),
+    ("cumsum_reversed_discount", cumsum_reversed_discount, (V6,), {}),
+    ("einsum_ellipsis_batch", einsum_ellipsis_batch, (V6,), {}),
+    ("linalg_early_exit_condition", linalg_early_exit_condition, (A3,), {}),
+    ("global_constant_table_lookup", global_constant_table_lookup, (V5,), {}),
+    ("inner_function_returns_closure", inner_function_returns_closure, (V5,), {}),
+    ("dict_update_in_loop_items", dict_update_in_loop_items, (V5,), {}),
+    ("enumerate_reversed_list", enumerate_reversed_list, (V5,), {}),
 ]
 
 
@@ -1938,6 +2159,9 @@ REFUSED = {
     "class_holding_buffer",          # a class defined inside the function
     "class_polynomial_derivative",   # p.derivative()(0.5): a call of a call's result
     "weight_decay_inplace_list",     # for p in params: p *= 0.9 (params holds copies)
+    "try_finally_counter",           # try/finally (refused as such; the reason was wrong
+    #   before: "in forward mode: it reads a list or dict", try_blocks._answers_only)
+    "enumerate_reversed_list",       # enumerate(reversed(vals)) in a for header
 }
 
 # Crashes the hunt found (all fixed: min_max_builtins, max(x) - min(x) of an array).
