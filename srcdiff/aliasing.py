@@ -560,11 +560,11 @@ def _refuse_holder_rebound(source, tree, stmts, order, made, seq, target, w):
     if not between:
         return
     holders = set(tree.derived(seq)).union(*(tree.derived(r) for r in tree.roots(seq)))
-    first = min(order[id(t)] for t in between)   # (names made of the new array aside,
-    # and new arrays computed from the old one: C * 0.5)
+    # (new arrays computed from it aside: C * 0.5; names made of the new array are kept,
+    # since a name bound after the rebinding may still hold the old one: C, o = C * 2, C)
     holders = {n for n in holders - {seq, target} if not tree.defs.get(n) or any(
-        order[id(t)] < first and t.sd.kind not in (Kind.BINOP, Kind.UNARY) and
-        not alias_guards.makes_new_array(t) for t in tree.defs[n])}
+        t.sd.kind not in (Kind.BINOP, Kind.UNARY) and not alias_guards.makes_new_array(t)
+        for t in tree.defs[n])}
     from .alias_rows import read_after
     readers = sorted(n for n in holders if read_after(n, w, stmts))
     if readers:

@@ -1928,6 +1928,26 @@ def enumerate_reversed_list(x):
 
 
 
+def row_written_after_tuple_rebinding(M):
+    """C, other = C * 2.0, C: other holds the old C, which the row's write changes."""
+    C = M.copy()
+    row = C[1]
+    C, other = C * 2.0, C
+    row *= 2.0
+    return np.sum(other ** 2) + np.sum(C)
+
+
+def row_written_after_rebinding_dict_holds(M):
+    """d = {"w": C}; C = C + 1.0; a row of the old C written: d sees it."""
+    C = M.copy()
+    d = {"w": C}
+    row = C[1]
+    C = C + 1.0
+    row *= 2.0
+    return np.sum(d["w"] ** 2) + np.sum(C)
+
+
+
 CASES = [
     ("euler_until_threshold", euler_until_threshold, (1.3,), {}),
     ("midpoint_vector_ode", midpoint_vector_ode, (np.array([1.1, 0.2]),), {}),
@@ -2130,6 +2150,8 @@ CASES = [
     ("inner_function_returns_closure", inner_function_returns_closure, (V5,), {}),
     ("dict_update_in_loop_items", dict_update_in_loop_items, (V5,), {}),
     ("enumerate_reversed_list", enumerate_reversed_list, (V5,), {}),
+    ("row_written_after_tuple_rebinding", row_written_after_tuple_rebinding, (B34,), {}),
+    ("row_written_after_rebinding_dict_holds", row_written_after_rebinding_dict_holds, (B34,), {}),
 ]
 
 
@@ -2155,6 +2177,8 @@ REFUSED = {
     # old array read through another name), now refused (aliasing._refuse_holder_rebound):
     "row_view_after_rebinding",
     "slice_view_after_rebinding",
+    "row_written_after_tuple_rebinding",
+    "row_written_after_rebinding_dict_holds",
     # false refusals (the derivative exists), left for a later session:
     "class_holding_buffer",          # a class defined inside the function
     "class_polynomial_derivative",   # p.derivative()(0.5): a call of a call's result
