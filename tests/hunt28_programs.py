@@ -1948,6 +1948,30 @@ def row_written_after_rebinding_dict_holds(M):
 
 
 
+def _total_twice(v):
+    return sum(v) + sum(v) * 0.5
+
+
+def helper_reads_list_slice_twice(x):
+    """A helper reading its list argument twice, given a slice of a slice of a list."""
+    vals = [t * t for t in x]
+    w = vals[1:]
+    return _total_twice(w[::2]) * vals[0]
+
+
+def helper_given_slice_and_whole(x):
+    """The same helper given a list's slice and the list."""
+    vals = [math.exp(0.3 * t) for t in x]
+    return _total_twice(vals[1:]) * _total_twice(vals)
+
+
+def helper_given_tuple_slice(x):
+    """A helper reading a tuple's slice twice."""
+    vals = tuple(t * t for t in x)
+    return _total_twice(vals[1:3]) ** 2
+
+
+
 CASES = [
     ("euler_until_threshold", euler_until_threshold, (1.3,), {}),
     ("midpoint_vector_ode", midpoint_vector_ode, (np.array([1.1, 0.2]),), {}),
@@ -2152,6 +2176,9 @@ CASES = [
     ("enumerate_reversed_list", enumerate_reversed_list, (V5,), {}),
     ("row_written_after_tuple_rebinding", row_written_after_tuple_rebinding, (B34,), {}),
     ("row_written_after_rebinding_dict_holds", row_written_after_rebinding_dict_holds, (B34,), {}),
+    ("helper_reads_list_slice_twice", helper_reads_list_slice_twice, (V5,), {}),
+    ("helper_given_slice_and_whole", helper_given_slice_and_whole, (V5,), {}),
+    ("helper_given_tuple_slice", helper_given_tuple_slice, (V5,), {}),
 ]
 
 

@@ -39,8 +39,12 @@ def test_builtin_max_and_min_of_one_array_both_differentiate():
 # recursively: the callee made for the slice did not know it was a list, so its adjoint
 # added the list adjoints of `sum(v)` and of the halves with `+`, joining the lists — the
 # gradient came back all zeros but the first entry, no error. A slice of a container is a
-# container now (reverse._container_slices).
-@pytest.mark.parametrize("f", [P.recursive_pairwise_sum, P.recursive_halves_of_list])
+# container now (reverse._container_slices). Not only recursions: any function of the user's
+# given a slice of a list or tuple and reading it twice (sum(v) + sum(v)) had half the
+# gradient, or none.
+@pytest.mark.parametrize("f", [P.recursive_pairwise_sum, P.recursive_halves_of_list,
+                               P.helper_reads_list_slice_twice, P.helper_given_slice_and_whole,
+                               P.helper_given_tuple_slice])
 def test_a_recursion_on_slices_of_a_list_differentiates(f):
     check(f, np.array([0.3, 1.2, -0.4, 0.8, 1.5]), order=2)
 
