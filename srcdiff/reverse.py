@@ -73,7 +73,8 @@ def _container_slices(body, containers):
     """Names bound to a slice of a container (`half = v[:m]` of a list v): a list or tuple
     too, so a callee given it is made for a container and adds its adjoints item by item,
     never with `+`, which would join two lists (a recursive pairwise sum of a list of floats
-    had the halves' adjoints joined: a wrong gradient, no error)."""
+    had the halves' adjoints joined, and so had `sum(v) + sum(v)` in a helper given `w[1:]`:
+    a wrong gradient, no error)."""
     found = set()
     slices = [(stmt.value.value.id, stmt.targets[0].id) for stmt in analyze.flatten(body)
               if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name)
