@@ -1972,6 +1972,130 @@ def helper_given_tuple_slice(x):
 
 
 
+# --- optimisers and two-argument functions ---------------------------------------------------
+def bfgs_two_steps(x0):
+    """Two BFGS steps on a quadratic-plus-quartic, with the inverse Hessian updated by outer
+    products."""
+    A = np.array([[3.0, 0.5], [0.5, 1.0]])
+    grad = lambda x: A @ x + 0.1 * x ** 3
+    H = np.eye(2)
+    x = x0
+    g = grad(x)
+    for _ in range(2):
+        p = -H @ g
+        x_new = x + 0.5 * p
+        g_new = grad(x_new)
+        s, y = x_new - x, g_new - g
+        rho = 1.0 / (y @ s)
+        I = np.eye(2)
+        H = (I - rho * np.outer(s, y)) @ H @ (I - rho * np.outer(y, s)) + rho * np.outer(s, s)
+        x, g = x_new, g_new
+    return 0.5 * x @ A @ x + 0.025 * np.sum(x ** 4)
+
+
+def gauss_newton_lstsq(p):
+    """Gauss–Newton steps for an exponential fit, each solved by np.linalg.lstsq."""
+    t = np.linspace(0.0, 1.0, 6)
+    y = 2.0 * np.exp(-1.3 * t) + 0.05 * np.sin(7.0 * t)
+    theta = p.copy()
+    for _ in range(3):
+        r = theta[0] * np.exp(-theta[1] * t) - y
+        J = np.stack([np.exp(-theta[1] * t), -theta[0] * t * np.exp(-theta[1] * t)], axis=1)
+        step = np.linalg.lstsq(J, -r, rcond=None)[0]
+        theta = theta + step
+    return np.sum((theta[0] * np.exp(-theta[1] * t) - y) ** 2) + theta[0]
+
+
+def projected_gradient_box(x0):
+    """Projected gradient descent onto a box by np.clip inside the loop."""
+    x = x0
+    target = np.array([1.5, -2.0, 0.3])
+    for _ in range(6):
+        x = np.clip(x - 0.3 * (x - target) - 0.05 * x ** 3, -1.0, 1.0)
+    return np.sum(x ** 2) + x[2]
+
+
+def softmax_temperature_two_args(z, tau):
+    """A softmax with a temperature, both differentiated."""
+    e = np.exp(z / tau)
+    p = e / np.sum(e)
+    return np.sum(p * np.arange(1.0, z.size + 1)) + 0.1 * tau ** 2
+
+
+def weighted_least_squares_two_args(w, X):
+    """A weighted least squares loss in both the weights and the design matrix."""
+    y = np.array([1.0, 0.0, -1.0])
+    r = X @ w - y
+    return np.sum(r ** 2 * np.array([1.0, 2.0, 0.5])) + 0.01 * np.sum(X ** 2)
+
+
+def lambdas_with_default_capture(x):
+    """Lambdas made in a loop capturing k by a default argument."""
+    fs = []
+    for k in range(3):
+        fs.append(lambda v, k=k: v * (k + 1.0) + k)
+    total = 0.0
+    for f in fs:
+        total += np.sum(f(x) ** 2)
+    return total
+
+
+def yield_from_generator(x):
+    """A generator delegating with yield from."""
+    def inner(v):
+        for t in v:
+            yield t * t
+    def outer(v):
+        yield from inner(v[:2])
+        yield from inner(v[2:] * 2.0)
+    return sum(outer(x))
+
+
+def functools_reduce_arrays(x):
+    """functools.reduce over a list of arrays with a lambda."""
+    parts = [x[:2], x[1:3] * 2.0, x[3:5] - 1.0]
+    prod = functools.reduce(lambda a, b: a * b + a, parts)
+    return np.sum(prod)
+
+
+def vectorize_math_function(x):
+    """np.vectorize of a function of math calls with a branch."""
+    def f(t):
+        return math.exp(-t) if t > 0.0 else math.cos(t)
+    vf = np.vectorize(f)
+    return np.sum(vf(x) * x)
+
+
+def sum_with_array_start(x):
+    """sum() of a list of arrays with an array start."""
+    rows = [x[:3] * k for k in (1.0, 2.0, 3.0)]
+    return np.sum(sum(rows, np.ones(3)) ** 2)
+
+
+def memo_dict_passed_explicitly(a):
+    """A recursion with a memo dict passed as an argument (a Fibonacci-like recurrence)."""
+    def F(n, memo):
+        if n in memo:
+            return memo[n]
+        v = a * F(n - 1, memo) + 0.5 * F(n - 2, memo)
+        memo[n] = v
+        return v
+    return F(8, {0: 1.0, 1: a})
+
+
+def eigh_in_loop_sign_fixed(M):
+    """The top eigenvector of shifted symmetric matrices, its sign fixed, in a loop."""
+    S = M @ M.T
+    total = 0.0
+    for s in (0.0, 0.5):
+        w, V = np.linalg.eigh(S + s * np.eye(3))
+        v = V[:, -1]
+        v = v * np.sign(v[0])
+        total += w[-1] + v @ np.array([1.0, 2.0, 3.0])
+    return total
+
+
+
 CASES = [
     ("euler_until_threshold", euler_until_threshold, (1.3,), {}),
     ("midpoint_vector_ode", midpoint_vector_ode, (np.array([1.1, 0.2]),), {}),
@@ -2179,6 +2303,18 @@ CASES = [
     ("helper_reads_list_slice_twice", helper_reads_list_slice_twice, (V5,), {}),
     ("helper_given_slice_and_whole", helper_given_slice_and_whole, (V5,), {}),
     ("helper_given_tuple_slice", helper_given_tuple_slice, (V5,), {}),
+    ("bfgs_two_steps", bfgs_two_steps, (np.array([1.0, -0.5]),), {}),
+    ("gauss_newton_lstsq", gauss_newton_lstsq, (np.array([1.5, 1.0]),), {}),
+    ("projected_gradient_box", projected_gradient_box, (np.array([0.2, 0.4, -0.6]),), {}),
+    ("softmax_temperature_two_args", softmax_temperature_two_args, (V5, 0.7), {}),
+    ("weighted_least_squares_two_args", weighted_least_squares_two_args, (np.array([0.5, -0.3]), np.array([[1.0, 0.2], [0.4, -0.5], [0.3, 0.8]])), {}),
+    ("lambdas_with_default_capture", lambdas_with_default_capture, (V3,), {}),
+    ("yield_from_generator", yield_from_generator, (V5,), {}),
+    ("functools_reduce_arrays", functools_reduce_arrays, (V5,), {}),
+    ("vectorize_math_function", vectorize_math_function, (V5,), {}),
+    ("sum_with_array_start", sum_with_array_start, (V5,), {}),
+    ("memo_dict_passed_explicitly", memo_dict_passed_explicitly, (0.8,), {}),
+    ("eigh_in_loop_sign_fixed", eigh_in_loop_sign_fixed, (A3,), {}),
 ]
 
 
@@ -2213,6 +2349,7 @@ REFUSED = {
     "try_finally_counter",           # try/finally (refused as such; the reason was wrong
     #   before: "in forward mode: it reads a list or dict", try_blocks._answers_only)
     "enumerate_reversed_list",       # enumerate(reversed(vals)) in a for header
+    "memo_dict_passed_explicitly",   # a recursive helper's memo[n] = v into its argument
 }
 
 # Crashes the hunt found (all fixed: min_max_builtins, max(x) - min(x) of an array).
