@@ -374,6 +374,9 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
             if d.sd.kind == Kind.COPY and isinstance(value, S.Name) and value.id in user_names:
                 what = f"{target} is an alias of {value.id}"
             elif d.sd.kind == Kind.SUBSCRIPT and _is_view_index(value.slice):
+                if isinstance(value.value, S.Name):
+                    _refuse_holder_rebound(source, tree, stmts, order, d, value.value.id,
+                                           target, written[target])
                 what = f"{target} is a view into {stem(value.value)}"
             elif d.sd.kind == Kind.SUBSCRIPT and d.sd.loop_item:
                 seq = value.value
@@ -401,6 +404,8 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 # y = m[i]: a row of an array (a view), an item of a list (shared), or a
                 # copy (a number, an index array's pick): the run tells
                 seq = helpers_result(d, defs) or value.value.id
+                _refuse_holder_rebound(source, tree, stmts, order, d, seq, target,
+                                       written[target])
                 seen = seq if seq in user_names else sorted(
                     n for n in may_share(seq) if n in user_names and n != target)[:1] or [
                     stem(value.value)]
@@ -543,3 +548,29 @@ def _stem(atom):
 
 
 insert_guards = alias_guards.insert_guards   # (checks.py and update_checks.py read it here)
+
+
+def _refuse_holder_rebound(source, tree, stmts, order, made, seq, target, w):
+    """`row = C[0]; old = C; C = C * 2.0; row *= 3.0; ... old`: seq (C) is bound anew between
+    the row's taking and the write, so the check at the write (against what seq holds then)
+    cannot see the old array, which another name (old) holds and reads after: refused at
+    the write (the derivative took old as unchanged: a wrong gradient, no error)."""
+    between = [t for t in tree.defs.get(seq, ()) if t is not made
+               and order[id(made)] < order[id(t)] < order[id(w)]]
+    if not between:
+        return
+    holders = set(tree.derived(seq)).union(*(tree.derived(r) for r in tree.roots(seq)))
+    # (new arrays computed from it aside: C * 0.5; names made of the new array are kept,
+    # since a name bound after the rebinding may still hold the old one: C, o = C * 2, C)
+    holders = {n for n in holders - {seq, target} if not tree.defs.get(n) or any(
+        t.sd.kind not in (Kind.BINOP, Kind.UNARY) and not alias_guards.makes_new_array(t)
+        for t in tree.defs[n])}
+    from .alias_rows import read_after
+    readers = sorted(n for n in holders if read_after(n, w, stmts))
+    if readers:
+        raise source.error(
+            w.sd.line, f"writing into {target} here changes the array {seq} held on line "
+            f"{made.sd.line} (a row or item of it, not a copy), which {readers[0]} holds too "
+            f"and reads after, though {seq} is bound anew in between; srcdiff does not follow "
+            "that", hint=f"copy it where it is taken: {target} = numpy.copy(...), or write "
+            f"into {seq} before binding it anew")

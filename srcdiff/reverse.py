@@ -69,6 +69,27 @@ class Adjoint:
         return "Adjoint(" + ", ".join(f"{f}={getattr(self, f)!r}" for f in self.__slots__) + ")"
 
 
+def _container_slices(body, containers):
+    """Names bound to a slice of a container (`half = v[:m]` of a list v): a list or tuple
+    too, so a callee given it is made for a container and adds its adjoints item by item,
+    never with `+`, which would join two lists (a recursive pairwise sum of a list of floats
+    had the halves' adjoints joined, and so had `sum(v) + sum(v)` in a helper given `w[1:]`:
+    a wrong gradient, no error)."""
+    found = set()
+    slices = [(stmt.value.value.id, stmt.targets[0].id) for stmt in analyze.flatten(body)
+              if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name)
+              and isinstance(stmt.value, S.Subscript) and isinstance(stmt.value.value, S.Name)
+              and isinstance(stmt.value.slice, S.Slice)]
+    grown = True
+    while grown:
+        grown = False
+        for source, target in slices:
+            if (source in containers or source in found) and target not in found:
+                found.add(target)
+                grown = True
+    return found
+
+
 class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
     """Generates the body of a reverse-mode function from a `Lowered` function."""
 
@@ -86,6 +107,7 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
         ret = self.body[-1]
         self.output = ret.value.id
         self.containers = set(containers) | self._container_names()
+        self.containers |= _container_slices(self.body, self.containers)
         self.maybe_dicts = sequences.maybe_dicts(self.body, containers)
         # names that may hold a list, tuple or dict though no display made them (an item of a
         # list, `firsts = cols[0]`): their adjoints add item by item, never with `+=`, which

@@ -307,9 +307,14 @@ def pick_grad(grad, values, other, position, largest):
 
     With one argument (`other` is None) `values` is a list and the element
     returned gets `grad` (the adjoint is a list); with two, the argument
-    returned gets it. Like Python, a tie goes to the first one.
+    returned gets it (an array when `values` is an array, so that adjoints of two uses add as
+    arrays, not lists joined). Like Python, a tie goes to the first one.
     """
     index = _picked(values, other, largest)
+    if other is None and isinstance(values, numpy.ndarray):
+        out = numpy.zeros(values.shape, numpy.result_type(values, grad))
+        out[index] = grad
+        return out
     if other is None:
         return [grad if i == index else grad * 0 for i in range(len(values))]
     return grad if index == position else grad * 0

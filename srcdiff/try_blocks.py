@@ -234,8 +234,9 @@ def _answers_only(node):
     def answer(v):
         return isinstance(v, S.Constant) and type(v.value) is int or isinstance(v, S.Tuple) \
             and len(v.elts) == 2 and answer(v.elts[0]) and isinstance(v.elts[1], S.Name)
-    return all(len(h.body) == 1 and isinstance(h.body[0], S.Return) and
-               h.body[0].value is not None and answer(h.body[0].value) for h in node.handlers)
+    return bool(node.handlers) and all(   # (try/finally has none: not a probe)
+        len(h.body) == 1 and isinstance(h.body[0], S.Return) and
+        h.body[0].value is not None and answer(h.body[0].value) for h in node.handlers)
 
 
 def _names_only(stmt):

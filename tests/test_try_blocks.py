@@ -147,6 +147,15 @@ def with_finally(x):
     return np.sum(y) * z
 
 
+def finally_without_handlers(x):
+    count = 0
+    try:
+        y = np.sum(x * 2.0)
+    finally:
+        count += 1
+    return y * count
+
+
 def reads_the_exception(x):
     try:
         y = x[7]
@@ -177,6 +186,9 @@ def loops_in_try(x):
     (prints_in_try, "y = shout(x)", "calls shout, which might change something"),
     (writes_in_try, "y[0] = 1.0", "only where it only reads"),
     (with_finally, "try:", "try/finally"),
+    # (no except clause: once taken for a probe of srcdiff's, "in forward mode: it reads a
+    # list or dict", a wrong reason: try_blocks._answers_only)
+    (finally_without_handlers, "try:", "try/finally"),
     (reads_the_exception, "except IndexError as err:", "reads the exception (err)"),
     (reraises, "raise", "bare raise"),
     (loops_in_try, "for v in x:", "only where it only reads"),
