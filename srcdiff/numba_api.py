@@ -9,8 +9,16 @@ would double. `JitDerivative` remembers, per (type, shape) of the positional arg
 the emitted function a successful call ran, and calls it directly while the functions it
 depends on are unchanged. Anything else (keywords, a new shape, an error) goes through
 Derivative's call, which makes, checks and translates as usual (a derivative that raised
-is run again there: emitted code never changes its arguments).
+is run again there: emitted code never changes its arguments). A run-time check of the
+compiled code refuses with a ValueError saying the user's line, the reason and the hint
+(Numba raises constant messages: runtime_numba_checks.refusal_message); the call then runs
+the NumPy path's derivative on the same arguments and raises its refusal, the same
+RuntimeRefusal the NumPy path gives.
 """
+import re
+
+from . import boundary as _boundary
+from .errors import SrcdiffError
 from .call_keys import NDARRAY as _NDARRAY, call_key as _call_key
 from .derivative import Derivative
 from .frontend import stale as _stale
@@ -43,7 +51,14 @@ class JitDerivative(Derivative):
                     return fn(*args) if self._self is None else fn(self._self, *args)
                 except Exception:
                     pass
-        result = Derivative.__call__(self, *args, **kwargs)
+        try:
+            result = Derivative.__call__(self, *args, **kwargs)
+        except ValueError as exc:
+            refusal = self._numpy_refusal(exc, args, kwargs)
+            if refusal is None:
+                raise
+            _boundary.hide_internals(refusal)
+            raise refusal from None
         if key is not None and not self._bind_defaults and \
                 all(type(a) in _PLAIN for a in args):
             fn = self._compiled.get(_call_key(args, kwargs))
@@ -52,3 +67,24 @@ class JitDerivative(Derivative):
                 if len(args) == 1 and self._self is None and not fn._srcdiff_deps:
                     self._warm1[key[0]] = fn
         return result
+
+    def _numpy_refusal(self, exc, args, kwargs):
+        """The NumPy path's refusal of these arguments where the compiled code raised a check's
+        ValueError ('FILE:LINE: reason; hint'), else None."""
+        if type(exc) is not ValueError or not _LOCATED.match(str(exc)):
+            return None
+        fn = self._compiled.get(_call_key(args, kwargs))
+        numpy_fn = getattr(fn, "_srcdiff_numpy", None)
+        if numpy_fn is None:
+            return None
+        try:
+            numpy_fn(*args, **kwargs) if self._self is None else \
+                numpy_fn(self._self, *args, **kwargs)
+        except SrcdiffError as refusal:
+            return refusal
+        except Exception:   # noqa: BLE001 - not a refusal: the compiled code's error stands
+            return None
+        return None
+
+
+_LOCATED = re.compile(r"^\S.*:\d+: ")   # a compiled check's refusal: its where first

@@ -25,8 +25,9 @@ from .runtime_numba_helpers import (  # noqa: F401 (re-exported: the kernel call
     sequence_add_grad, sequence_add_tangent, sequence_mul, sequence_mul_grad,
     sequence_mul_tangent, snapshot, sum_value, take_and_zero, unbroadcast, unit_like,
     zero_cotangent_product, zero_restored_slot, zeros_like_value)
-from . import (runtime_numba_checks, runtime_numba_flat, runtime_numba_lists, runtime_numba_norms, runtime_numba_numpy,
+from . import (runtime_numba_alias, runtime_numba_checks, runtime_numba_flat, runtime_numba_lists, runtime_numba_norms, runtime_numba_numpy,
                runtime_numba_spacings, runtime_numba_writes)
+from .runtime_numba_alias import check_fresh_argument, check_written_unshared  # noqa: F401
 from .runtime_numba_checks import check_in_place, check_no_view  # noqa: F401 (as below)
 from .runtime_numba_flat import flat_write_index, flat_write_take, reshape_like  # noqa: F401
 from .runtime_numba_spacings import check_gradient_spacing, gradient_grad, gradient_value  # noqa: F401
@@ -39,7 +40,7 @@ from .runtime_numba_numpy import (  # noqa: F401 (the NumPy path's, compiled: th
 from .runtime_numba_writes import as_index
 
 HELPERS = {**HELPERS, **runtime_numba_numpy.HELPERS, **runtime_numba_lists.HELPERS,
-           **runtime_numba_norms.HELPERS, **runtime_numba_checks.HELPERS,
+           **runtime_numba_norms.HELPERS, **runtime_numba_checks.HELPERS, **runtime_numba_alias.HELPERS,
            **runtime_numba_spacings.HELPERS, **runtime_numba_flat.HELPERS}
 NUMPY.stack = stack_value   # numpy.stack of a list (Numba's takes tuples)
 NUMPY.array = array_value   # numpy.array of an array or of a list of arrays
@@ -483,6 +484,7 @@ def install():
     runtime_numba_lists.install(overload, register_jitable, nt, is_array, is_number)
     runtime_numba_norms.install(overload, register_jitable, nt, is_array, is_number)
     runtime_numba_checks.install(overload, register_jitable, nt, is_array, is_number)
+    runtime_numba_alias.install(overload, register_jitable, nt, is_array, is_number)
     runtime_numba_spacings.install(overload, register_jitable, nt, is_array, is_number)
     runtime_numba_flat.install(overload, register_jitable, nt, is_array, is_number)
     _INSTALLED.append(True)

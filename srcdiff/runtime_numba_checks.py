@@ -51,6 +51,66 @@ def written_region(base, index):
     return base[tuple(item_slice(p, base.shape[k]) for k, p in enumerate(parts))]
 
 
+_KERNELS = {}
+
+
+def memory_kernels():
+    """The compiled tests of where arrays lie in memory, built once on first use and shared by
+    the modules of the Numba runtime (runtime_numba_writes, runtime_numba_alias): `extent`
+    (the first and one-past-last byte address an array's elements can occupy), `overlap`
+    (whether two arrays' address ranges meet) and `share` (whether two arrays have an element
+    in common: numpy.shares_memory)."""
+    if _KERNELS:
+        return _KERNELS
+    from numba.extending import register_jitable
+
+    @register_jitable
+    def extent(a):
+        low = high = a.ctypes.data
+        for k in range(a.ndim):
+            step = a.strides[k] * (a.shape[k] - 1)
+            if step < 0:
+                low += step
+            else:
+                high += step
+        return low, high + a.itemsize
+
+    @register_jitable
+    def overlap(a, b):
+        a_low, a_high = extent(a)
+        b_low, b_high = extent(b)
+        return a_low < b_high and b_low < a_high
+
+    @register_jitable
+    def addresses(a):
+        out = numpy.empty(a.size, numpy.int64)
+        n = 0
+        for at in numpy.ndindex(a.shape):
+            place = a.ctypes.data
+            for k in range(a.ndim):
+                place += at[k] * a.strides[k]
+            out[n] = place
+            n += 1
+        return out
+
+    @register_jitable
+    def share(a, b):
+        if a.size == 0 or b.size == 0:
+            return False
+        if not overlap(a, b):
+            return False
+        mine = numpy.sort(addresses(a))
+        theirs = addresses(b)
+        at = numpy.searchsorted(mine, theirs)
+        for k in range(theirs.shape[0]):
+            if at[k] < mine.shape[0] and mine[at[k]] == theirs[k]:
+                return True
+        return False
+
+    _KERNELS.update(extent=extent, overlap=overlap, share=share)
+    return _KERNELS
+
+
 def install(overload, register_jitable, nt, is_array, is_number):
     """Register the implementations of HELPERS for Numba (runtime_numba.install, once)."""
     def integer(t):
@@ -97,46 +157,7 @@ def install(overload, register_jitable, nt, is_array, is_number):
 
     overload(written_region)(region)
 
-    @register_jitable
-    def extent(a):
-        # the first and one-past-last byte address the array's elements can occupy
-        low = high = a.ctypes.data
-        for k in range(a.ndim):
-            step = a.strides[k] * (a.shape[k] - 1)
-            if step < 0:
-                low += step
-            else:
-                high += step
-        return low, high + a.itemsize
-
-    @register_jitable
-    def addresses(a):
-        out = numpy.empty(a.size, numpy.int64)
-        n = 0
-        for at in numpy.ndindex(a.shape):
-            place = a.ctypes.data
-            for k in range(a.ndim):
-                place += at[k] * a.strides[k]
-            out[n] = place
-            n += 1
-        return out
-
-    @register_jitable
-    def share(a, b):
-        """Whether the arrays a and b have an element in common (numpy.shares_memory)."""
-        if a.size == 0 or b.size == 0:
-            return False
-        a_low, a_high = extent(a)
-        b_low, b_high = extent(b)
-        if not (a_low < b_high and b_low < a_high):
-            return False
-        mine = numpy.sort(addresses(a))
-        theirs = addresses(b)
-        at = numpy.searchsorted(mine, theirs)
-        for k in range(theirs.shape[0]):
-            if at[k] < mine.shape[0] and mine[at[k]] == theirs[k]:
-                return True
-        return False
+    share = memory_kernels()["share"]
 
     @overload(check_no_view)
     def _check_no_view(view, base, index, reason, hint, where):

@@ -190,25 +190,8 @@ def _copies(overload, is_array, is_number):
     """The overloads of a returned value's snapshot (and a tangent's copy), of two adjoints
     (or tangents) added, and of the check
     that an array written into is not seen through another name."""
-    from numba.extending import register_jitable
-
-    @register_jitable
-    def extent(a):
-        # the first and one-past-last byte address the array's elements can occupy
-        low = high = a.ctypes.data
-        for k in range(a.ndim):
-            step = a.strides[k] * (a.shape[k] - 1)
-            if step < 0:
-                low += step
-            else:
-                high += step
-        return low, high + a.itemsize
-
-    @register_jitable
-    def overlap(a, b):
-        a_low, a_high = extent(a)
-        b_low, b_high = extent(b)
-        return a_low < b_high and b_low < a_high
+    from .runtime_numba_checks import memory_kernels, refusal_message
+    overlap = memory_kernels()["overlap"]
 
     @overload(snapshot)
     def _snapshot(value):
@@ -240,10 +223,9 @@ def _copies(overload, is_array, is_number):
     def _check_not_shared(value, holder, reason, hint, where):
         if not (is_array(value) and is_array(holder)):
             return lambda value, holder, reason, hint, where: None
-        texts = [getattr(t, "literal_value", None) for t in (reason, hint, where)]
-        if not all(isinstance(t, str) for t in texts):
+        message = refusal_message(reason, hint, where)   # (Numba raises constant messages)
+        if message is None:
             return None  # typed again with the texts as literals: the message says them
-        message = f"{texts[2]}: {texts[0]}; {texts[1]}"  # (Numba raises constant messages)
 
         def check(value, holder, reason, hint, where):
             if value.size and holder.size and overlap(value, holder):

@@ -54,7 +54,7 @@ LAYERS = [
                 "runtime_quantiles",
                 "runtime_banded", "runtime_block", "runtime_checkpoint", "runtime_idioms", "runtime_inplace",
                 "runtime_integrate", "runtime_gamma", "runtime_keywords", "runtime_linalg", "runtime_logaddexp", "runtime_linalg_more", "runtime_logm", "runtime_numba", "runtime_numba_helpers",
-                "runtime_numba_checks", "runtime_numba_flat", "runtime_numba_lists", "runtime_numba_norms", "runtime_numba_numpy", "runtime_numba_spacings", "runtime_numba_writes",
+                "runtime_numba_alias", "runtime_numba_checks", "runtime_numba_flat", "runtime_numba_lists", "runtime_numba_norms", "runtime_numba_numpy", "runtime_numba_spacings", "runtime_numba_writes",
                 "runtime_scipy", "runtime_scipy_linalg",
                 "runtime_sequences", "runtime_list_edits", "runtime_spacings", "runtime_stats", "runtime_updates", "runtime_values",
                 "known_objects", "operator_names", "signal", "subclasses", "syntax", "syntax_trees", "syntax_walks", "version"}),

@@ -106,3 +106,34 @@ def test_transform_of_a_compiled_derivative_runs_over_its_numpy_twin(kind):
     check_transform(kind, srcdiff.grad(f, jit=True), 0.3)
     with pytest.raises(srcdiff.ArgumentError, match="already a derivative"):
         srcdiff.grad(srcdiff.grad(f, jit=True), jit=True)
+
+
+# --- a compiled check's refusal ------------------------------------------------------------
+def _writes_under_a_row(A):
+    B = A * 1.0
+    r = B[1]
+    B[1] = B[1] * 2.0   # r is row 1 of B: check_no_view refuses as it runs
+    return np.sum(r * B[0])
+
+
+def _writes_beside_a_row(A):
+    B = A * 1.0
+    r = B[0]
+    B[1] = B[1] * 2.0   # row 0 is not written: the check passes
+    return np.sum(r * B[1])
+
+
+@needs_numba
+def test_a_compiled_checks_refusal_is_the_numpy_paths_refusal():
+    from srcdiff.errors import RuntimeRefusal
+    A = np.array([[0.3, -0.7], [0.5, 1.2]])
+    with pytest.raises(RuntimeRefusal) as numpy_path:
+        srcdiff.grad(_writes_under_a_row)(A)
+    for jit in (True, "auto"):
+        g = srcdiff.grad(_writes_under_a_row, jit=jit)
+        for _ in range(2):   # the general call, then the shortcut of a warm call
+            with pytest.raises(RuntimeRefusal) as compiled:
+                g(A)
+            assert str(compiled.value) == str(numpy_path.value)
+            assert compiled.value.lineno == numpy_path.value.lineno
+    check_jit(_writes_beside_a_row, A)   # the same kernel's check passes where it should
