@@ -20,7 +20,8 @@ class itself between calls, the class made once from the same lines (compiled fr
 user's file, its methods at the user's lines, their globals the module's) behaves as the
 class each call makes. It fits where: the class has no decorators and no keywords
 (metaclass=...); its bases are module-level names; its body holds only a docstring, defs
-and names bound to number or string literals; nothing in it reads or binds a name the
+(decorated by property, staticmethod, classmethod or a property's .setter at most) and
+names bound to number or string literals; nothing in it reads or binds a name the
 function binds (its parameters, variables, nested defs, or the class's own name: a method
 making another object of the class, `return Softmax(...)`, reads it from the function's
 frame); no method assigns an attribute of the class (`cls.n = ...`, `type(self).n`,
@@ -29,6 +30,7 @@ the class's name only there, after any read of it. Refused, located, saying what
 otherwise.
 """
 import ast
+import builtins
 import copy
 import types
 
@@ -43,7 +45,7 @@ def rewrite(source, fdef, resolver):
         return fdef, resolver
     cells = {}
     for cls in classes:
-        _check(source, fdef, cls, _bound(fdef, cls))
+        _check(source, fdef, cls, _bound(fdef, cls), resolver)
         cells[cls.name] = _made(source, cls, resolver)
     fdef = S.clone(fdef)
     fdef.body = [s for s in fdef.body if not isinstance(s, S.ClassDef)] or [S.Pass()]
@@ -71,7 +73,10 @@ def _bound(fdef, cls):
     return out
 
 
-def _check(source, fdef, cls, bound):
+_DECORATORS = ("property", "staticmethod", "classmethod")
+
+
+def _check(source, fdef, cls, bound, resolver):
     """Refuse, located, a class statement that does not fit (the module's docstring)."""
     def refuse(node, why, hint):
         raise source.error(node, f"srcdiff cannot make the class {cls.name!r} defined in the "
@@ -100,6 +105,14 @@ def _check(source, fdef, cls, bound):
                    "not where each call makes its own class)", "assign it on self, or " +
                    at_module)
     for stmt in cls.body:
+        for dec in getattr(stmt, "decorator_list", ()):
+            if not (isinstance(dec, S.Name) and dec.id in _DECORATORS and resolver.lookup(
+                    dec.id, None) in (None, getattr(builtins, dec.id)) or isinstance(
+                    dec, S.Attribute) and
+                    dec.attr in ("setter", "getter", "deleter")):
+                refuse(dec, f"the method {stmt.name} has the decorator @{S.spell(dec)}, "
+                       "which would run once here, not at each call (only property, "
+                       "staticmethod and classmethod are known)", at_module)
         if isinstance(stmt, S.FunctionDef) or isinstance(stmt, S.Expr) and isinstance(
                 stmt.value, S.Constant) and isinstance(stmt.value.value, str):
             continue

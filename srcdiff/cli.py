@@ -172,6 +172,11 @@ def _assemble(emitted, sources, mode, backend="numpy"):
     imports, helpers, user_imports, renamed = set(), {}, {}, set()
     for path, func, module, em in emitted:
         free = _free_names(em.function_text)
+        if "srcdiff.class_defs.MADE." in em.function_text:   # (made where srcdiff compiled)
+            raise CodegenError(f"{path}:{func}: the function defines a class in its body, "
+                               "which srcdiff made where it compiled: a standalone module "
+                               "can not import it (define the class at module level, or use "
+                               "srcdiff.grad at run time)")
         for bound, obj in sorted(em.bindings.items()):
             if bound not in free:
                 continue

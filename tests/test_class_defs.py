@@ -95,6 +95,42 @@ def test_an_object_of_a_local_class_passed_to_a_helper_and_listed():
     check(passed_to_a_helper_and_listed, X.copy(), order=2)
 
 
+def counted(fn):
+    COUNTS.append(fn.__name__)
+    return fn
+
+
+COUNTS = []
+
+
+def a_method_decorated_otherwise(x):
+    class Twice:
+        @counted
+        def apply(self, v):
+            return v * 2.0
+    return np.sum(Twice().apply(x))
+
+
+def a_property_and_a_static_method(x):
+    class Box:
+        def __init__(self, w):
+            self._w = w
+
+        @property
+        def w(self):
+            return self._w * 2.0
+
+        @staticmethod
+        def square(v):
+            return v * v
+    b = Box(x[0])
+    return np.sum(b.square(x) * b.w)
+
+
+def test_a_property_and_a_static_method_of_a_local_class():
+    check(a_property_and_a_static_method, X.copy(), order=2)
+
+
 def reads_a_local(x):
     scale = x[0] * 2.0
 
@@ -153,6 +189,7 @@ def a_method_binding_what_another_reads(x):
     (makes_another_of_itself, "it reads 'V', a name of the function"),
     (makes_another_of_itself, "write type(self)(...)"),
     (keeps_a_count_on_the_class, "assigns an attribute of the class"),
+    (a_method_decorated_otherwise, "has the decorator @counted"),
     (a_mutable_class_attribute, "its body holds more than defs"),
     (a_method_binding_what_another_reads, "it reads 'e', a name of the function"),
 ])

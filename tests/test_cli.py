@@ -434,3 +434,14 @@ def test_a_derivative_called_inside_is_refused_in_one_line_not_a_crash(tmp_path)
     r = run_cli("inside.py:step", cwd=str(tmp_path))
     assert r.returncode == 2 and len(r.stderr.splitlines()) == 1, r.stderr
     assert "inside.py:step: the derivative calls" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_class_defined_in_the_function_is_a_one_line_error(tmp_path):
+    # srcdiff makes it where it compiles (class_defs.py): no module of the user's holds it
+    (tmp_path / "local_class.py").write_text(
+        "import numpy as np\n\n\ndef loss(x):\n    class S:\n        def __init__(self, t):"
+        "\n            self.t = t\n\n        def apply(self, v):\n            return v * "
+        "self.t\n    return np.sum(S(2.0).apply(x))\n")
+    r = run_cli("local_class.py:loss", cwd=str(tmp_path))
+    assert r.returncode == 2
+    assert "defines a class in its body" in r.stderr and len(r.stderr.splitlines()) == 1
