@@ -12,6 +12,13 @@ local, or of a module-level or closure dict, are dict views (`_dict_view`, `DICT
 the method -> its runtime helper); a module-level dict `D` is iterated by its keys too. It
 gives back a yes or no, or for a loop the atom to iterate over (a new temporary where the
 keys are read). The dict idioms (idioms.py) and method calls (lower_calls.py) ask it too.
+
+Unpacking (`a, b = v`, lower.py) and a loop unpacking its items (`for a, b in v`,
+desugar.py) go by one narrower fact, the kinds v's value may have (`_kinds`, `_item_kinds`:
+DICT, SET, SEQUENCE, UNKNOWN): a dict or a set is unpacked through iteration_order, anything
+else as written (`W, b = layer` of a list of pairs passed in). A function of the user's is
+told by its return statements (`returned_kinds`); what the call passed by the markers
+derivative.py notes, which call_keys.py makes part of the variant's key.
 """
 import builtins
 from collections.abc import Mapping, MappingView, Set
