@@ -28,7 +28,8 @@ READS_ONLY = {
         "check_updated_array",
         "check_array", "check_float_store", "check_item_copies", "check_cotangent",
         "check_aux_pair", "check_differentiable", "check_directive", "check_no_step",
-        "check_spread", "check_operands", "check_implemented", "check_no_object"}),
+        "check_spread", "check_operands", "check_implemented", "check_no_object",
+        "check_unpacked"}),
     "srcdiff.runtime_alias": frozenset({
         "check_fresh_argument", "check_update_unshared", "check_written_unshared",
         "check_item_held_once", "check_array_copy_written", "check_is_item",

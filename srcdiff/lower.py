@@ -428,6 +428,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             if any(isinstance(e, S.Starred) for e in target.elts):
                 raise self.error(target, "starred unpacking is not supported",
                                  hint="index the sequence explicitly")
+            self._check_unpacked(atom, len(target.elts), out)
             for i, elt in enumerate(target.elts):
                 item = self.temp(out, S.Subscript(value=atom, slice=S.const(i), ctx=S.Load()),
                                  Kind.SUBSCRIPT, _stem(atom) + f"_{i}")
@@ -442,6 +443,24 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         else:
             raise self.error(target, "srcdiff cannot assign to this target",
                              hint="assign to a local variable or an array item")
+
+    def _check_unpacked(self, atom, count, out):
+        """Before `a, b, c = atom` is lowered to atom[0], atom[1], atom[2]: Python's
+        ValueError where atom holds another number of items (runtime_checks.check_unpacked),
+        unless atom is a display of `count` items bound just before (in `out`)."""
+        if isinstance(atom, S.Name):
+            bound = next((s for s in reversed(out) if isinstance(s, S.Assign)
+                          and analyze.assigned(s) == atom.id), None)
+            if bound is not None and isinstance(bound.value, (S.Tuple, S.List)) and \
+                    len(bound.value.elts) == count and \
+                    not any(isinstance(e, S.Starred) for e in bound.value.elts):
+                return
+        from . import runtime_checks
+        check = S.Call(func=self._runtime_helper("check_unpacked", runtime_checks),
+                       args=[atom, S.const(count), S.const(f"{self.src.filename}:{self.line}")],
+                       keywords=[])
+        out.append(self.info(S.Expr(value=check), Kind.EFFECT,
+                             func=runtime_checks.check_unpacked))
 
     def setitem(self, base, index, value, node, out=None):
         if not isinstance(base, S.Name) or base.id not in self.locals:

@@ -21,7 +21,7 @@ import types
 
 import numpy
 
-from .errors import RuntimeRefusal  # the codegen command copies it (and its base) along
+from .errors import RuntimeRefusal, SrcdiffError  # the codegen command copies them along
 
 
 def refuse(reason, hint, where):
@@ -209,6 +209,30 @@ def check_updated_array(value, reason, hint, where):
             value, "__setitem__") else type(value).__name__ if module == "builtins" else \
             f"{module}.{type(value).__name__}"
         refuse(reason.format(kind=kind), hint, where)
+
+
+class UnpackLengthError(SrcdiffError, ValueError):
+    """Python's ValueError of `a, b, c = seq` where seq holds another number of items,
+    located at the user's line."""
+
+
+def check_unpacked(value, count, where):
+    """Before `a, b, c = value` (lowered as value[0], value[1], value[2], which would read
+    the first `count` items of a longer value and drop the rest): Python's ValueError where
+    `value` holds another number of items. Nothing for a value without a length (a 0-d
+    array: reading its items raises as Python does)."""
+    try:
+        found = len(value)
+    except TypeError:
+        return
+    if found == count:
+        return
+    filename, _, number = where.rpartition(":")
+    reason = (f"too many values to unpack (expected {count}, got {found})" if found > count
+              else f"not enough values to unpack (expected {count}, got {found})")
+    raise UnpackLengthError(reason, hint=f"unpack into {found} names, or index the items "
+                            "you need", filename=filename, lineno=int(number),
+                            line=linecache.getline(filename, int(number)).strip() or None)
 
 
 def check_array(value, reason, hint, where):

@@ -1,6 +1,7 @@
 """The Numba versions of the alias checks on the Numba path: a write into an array while a row
 taken from it is read later (`check_no_view`), and `z += v` where another name shares z
-(`check_in_place`) (run time: called by the compiled kernel; runtime_numba.install
+(`check_in_place`), and `a, b = seq` where seq holds another number of items
+(`check_unpacked`) (run time: called by the compiled kernel; runtime_numba.install
 registers them). Takes numba's `overload`, `register_jitable` and types (`install(...)`);
 gives back nothing, with one implementation per argument type of each check registered.
 
@@ -18,10 +19,10 @@ Importing this module does not import Numba.
 """
 import numpy
 
-from .runtime_checks import check_in_place, check_no_view
+from .runtime_checks import check_in_place, check_no_view, check_unpacked
 
 
-HELPERS = {f.__name__: f for f in (check_in_place, check_no_view)}
+HELPERS = {f.__name__: f for f in (check_in_place, check_no_view, check_unpacked)}
 
 
 def refusal_message(reason, hint, where):
@@ -182,6 +183,20 @@ def install(overload, register_jitable, nt, is_array, is_number):
                     if item.ndim and share(item, written):
                         raise ValueError(message)
             return each
+
+    @overload(check_unpacked)
+    def _check_unpacked(value, count, where):
+        if is_number(value):
+            return lambda value, count, where: None   # (no length: its items' reads raise)
+        place = getattr(where, "literal_value", None)
+        if not isinstance(place, str):
+            return None   # (typed again with the line as a literal)
+        message = f"{place}: the value unpacked holds another number of items than names"
+
+        def check(value, count, where):
+            if len(value) != count:
+                raise ValueError(message)
+        return check
 
     @overload(check_in_place)
     def _check_in_place(value, method, reason, hint, where):

@@ -82,3 +82,47 @@ def test_a_class_read_through_one_of_pythons_own_modules_is_no_users():
     lookup = type("R", (), {"lookup": staticmethod(
         lambda name, default=None: {"itertools": itertools}.get(name, default))})()
     assert not _module_names_objects(fdef, lookup, {"x"})
+
+
+# -- unpacking: Python's count of items ----------------------------------------------
+def unpacks_three(x):
+    a, b, c = x
+    return a * b + c
+
+
+def unpacks_rows(x):
+    s = 0.0
+    for a, b in x:
+        s = s + a * b
+    return s
+
+
+def unpacks_a_display(x):
+    a, b = x[0], x[1]
+    a, b = b, a
+    return a * b
+
+
+def test_unpacking_checks_the_count_of_items_as_python_does():
+    """`a, b, c = x` is lowered to x[0], x[1], x[2]: an x of four items gave a derivative
+    (reading three, dropping the fourth) where Python raises ValueError (session 28).
+    Now checked where it runs, in both modes, at the user's line; a display of as many
+    items as names needs no check."""
+    import numpy as np
+    from gradcheck import check
+    check(unpacks_three, np.array([0.3, -1.2, 0.7]))
+    check(unpacks_rows, np.arange(6.0).reshape(3, 2) * 0.3 - 0.4)
+    check(unpacks_a_display, np.array([0.3, -1.2, 0.7]))
+    for f, x, text in ((unpacks_three, np.ones(4), "too many values to unpack (expected 3"),
+                       (unpacks_three, np.ones(2), "not enough values to unpack (expected 3"),
+                       (unpacks_rows, np.ones((2, 3)), "too many values to unpack (expected 2")):
+        with pytest.raises(ValueError):
+            f(x)   # Python's own
+        for transform, args in ((srcdiff.grad, (x,)), (srcdiff.jvp, (x, np.ones_like(x)))):
+            with pytest.raises(ValueError, match=text.replace("(", r"\(")) as info:
+                transform(f)(*args)
+            assert isinstance(info.value, errors.SrcdiffError)
+            assert info.value.filename == __file__ and "=" in info.value.line or \
+                info.value.line.startswith("for ")
+    assert "check_unpacked" not in srcdiff.source(srcdiff.grad(unpacks_a_display))
+    assert "check_unpacked(x, 3" in srcdiff.source(srcdiff.grad(unpacks_three))

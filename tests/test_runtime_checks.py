@@ -12,6 +12,7 @@ from srcdiff.runtime_checks import (check_argument_update, check_aux_pair, check
                                     check_differentiable, check_directive, check_in_place,
                                     check_item_copies, check_item_update, check_no_step,
                                     check_no_view, check_not_shared, check_spread,
+                                    check_unpacked,
                                     directive_refusal, linspace_step_refusal, refuse)
 
 LINE = "    z += v"
@@ -240,3 +241,19 @@ def test_a_python_number_cotangent_takes_the_outputs_numpy_type():
     np.testing.assert_array_equal(srcdiff.vjp(doubled_in_float32)(x, 0.3),
                                   srcdiff.vjp(doubled_in_float32)(x, np.float64(0.3)))
     check(doubled_in_float32, x)
+
+
+def test_check_unpacked_raises_pythons_value_error_at_the_users_line(tmp_path):
+    src = tmp_path / "prog.py"
+    src.write_text("x = 1\na, b = seq\n")
+    where = f"{src}:2"
+    for value in (np.ones(2), [1.0, 2.0], (1.0, 2.0), np.ones((2, 5)), "ab"):
+        assert check_unpacked(value, 2, where) is None
+    assert check_unpacked(np.float64(1.0), 2, where) is None   # no length: its reads raise
+    for value, text in ((np.ones(3), "too many values to unpack (expected 2, got 3)"),
+                        ([1.0], "not enough values to unpack (expected 2, got 1)"),
+                        (np.ones((4, 2)), "too many values to unpack (expected 2, got 4)")):
+        with pytest.raises(ValueError) as info:
+            check_unpacked(value, 2, where)
+        assert isinstance(info.value, SrcdiffError) and text in str(info.value)
+        assert info.value.lineno == 2 and "a, b = seq" in str(info.value)

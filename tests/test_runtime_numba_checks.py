@@ -110,3 +110,31 @@ def test_the_plain_checks_are_the_numpy_paths():
     m = np.arange(6.0).reshape(2, 3)
     assert runtime_numba_checks.written_region(m, (1, slice(0, 2))).shape == (1, 2)
     assert runtime_numba_checks.written_region(m, -1).base is not None
+
+
+def unpacked(value):
+    runtime_numba_checks.check_unpacked(value, 2, "f.py:3")
+    return 1.0
+
+
+def row_products(x):
+    s = 0.0
+    for a, b in x:
+        s = s + a * b
+    return s
+
+
+@needs_numba
+def test_the_compiled_unpack_check_raises_where_python_does():
+    # `a, b = seq` is lowered to seq[0], seq[1]: without the check a longer seq would give
+    # a derivative where Python raises ValueError
+    import numba
+    runtime_numba.install()
+    compiled = numba.njit(unpacked)
+    assert compiled(np.ones(2)) == 1.0 and compiled((1.0, 2.0)) == 1.0 and compiled(3.0) == 1.0
+    for wrong in (np.ones(3), np.ones(1), (1.0, 2.0, 3.0)):
+        with pytest.raises(ValueError, match="^f.py:3: the value unpacked"):
+            compiled(wrong)
+    check_jit(row_products, np.arange(6.0).reshape(3, 2) * 0.3 + 0.1)
+    with pytest.raises(ValueError, match="too many values to unpack"):
+        srcdiff.grad(row_products, jit=True)(np.ones((2, 3)))
