@@ -1199,26 +1199,24 @@ def dataclass_params_model(theta):
     return np.sum((q.a * xs + p.b * xs ** 2 + q.c) ** 2)
 
 
-class Polynomial:
-    """Coefficients kept in the object, evaluated and differentiated as a polynomial."""
-    def __init__(self, coeffs):
-        self.coeffs = coeffs
+class PiecewiseLinear:
+    """Values at fixed knots, read by np.interp; shifting makes a new object."""
+    def __init__(self, values, knots=np.array([0.0, 0.3, 0.7, 1.0, 1.4])):
+        self.values = values
+        self.knots = knots
 
     def __call__(self, t):
-        out = 0.0
-        for c in self.coeffs[::-1]:
-            out = out * t + c
-        return out
+        return np.interp(t, self.knots, self.values)
 
-    def derivative(self):
-        n = len(self.coeffs)
-        return Polynomial(self.coeffs[1:] * np.arange(1.0, n))
+    def shifted(self, dv):
+        return PiecewiseLinear(self.values + dv * self.values ** 2, self.knots)
 
 
 def class_polynomial_derivative(c):
-    """A Polynomial's value plus its derivative's value."""
-    p = Polynomial(c)
-    return p(0.5) + p.derivative()(0.5) ** 2
+    """A PiecewiseLinear's value plus that of a shifted copy, called where it is made
+    (`p.shifted(0.1)(0.5)`: a call of a call's result)."""
+    p = PiecewiseLinear(c)
+    return p(0.5) + p.shifted(0.1)(0.5) ** 2
 
 
 class Spring:
@@ -2344,7 +2342,7 @@ REFUSED = {
     "row_written_after_rebinding_dict_holds",
     # false refusals (the derivative exists), left for a later session:
     "class_holding_buffer",          # a class defined inside the function
-    "class_polynomial_derivative",   # p.derivative()(0.5): a call of a call's result
+    "class_polynomial_derivative",   # p.shifted(0.1)(0.5): a call of a call's result
     "weight_decay_inplace_list",     # for p in params: p *= 0.9 (params holds copies)
     "try_finally_counter",           # try/finally (refused as such; the reason was wrong
     #   before: "in forward mode: it reads a list or dict", try_blocks._answers_only)
