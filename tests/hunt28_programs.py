@@ -2094,6 +2094,28 @@ def eigh_in_loop_sign_fixed(M):
 
 
 
+def row_written_after_rebinding_list_holds(M):
+    """keep = [C]; C = C * 2.0; a row of the old C written: keep[0] sees it."""
+    C = M.copy()
+    keep = [C]
+    row = C[1]
+    C = C * 2.0
+    row += 1.0
+    return np.sum(keep[0] ** 2) + np.sum(C)
+
+
+def row_written_after_rebinding_in_loop(M):
+    """In a loop: row = C[i]; C = C * 2.0; row *= 3.0, the first C read after the loop."""
+    C = M.copy()
+    old = C
+    for i in range(2):
+        row = C[i]
+        C = C * 2.0
+        row *= 3.0
+    return np.sum(old ** 2) + np.sum(C)
+
+
+
 CASES = [
     ("euler_until_threshold", euler_until_threshold, (1.3,), {}),
     ("midpoint_vector_ode", midpoint_vector_ode, (np.array([1.1, 0.2]),), {}),
@@ -2313,6 +2335,8 @@ CASES = [
     ("sum_with_array_start", sum_with_array_start, (V5,), {}),
     ("memo_dict_passed_explicitly", memo_dict_passed_explicitly, (0.8,), {}),
     ("eigh_in_loop_sign_fixed", eigh_in_loop_sign_fixed, (A3,), {}),
+    ("row_written_after_rebinding_list_holds", row_written_after_rebinding_list_holds, (B34,), {}),
+    ("row_written_after_rebinding_in_loop", row_written_after_rebinding_in_loop, (B34,), {}),
 ]
 
 
@@ -2340,6 +2364,8 @@ REFUSED = {
     "slice_view_after_rebinding",
     "row_written_after_tuple_rebinding",
     "row_written_after_rebinding_dict_holds",
+    "row_written_after_rebinding_list_holds",
+    "row_written_after_rebinding_in_loop",
     # false refusals (the derivative exists), left for a later session:
     "class_holding_buffer",          # a class defined inside the function
     "class_polynomial_derivative",   # p.shifted(0.1)(0.5): a call of a call's result
