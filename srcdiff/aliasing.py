@@ -16,7 +16,10 @@ raises srcdiff.RuntimeRefusal at the user's line when the run shows the sharing:
 shares their memory), writes into `r = m[i]` (a row view, a list's item, or a copy) or into
 m while such a row is read later, and names that may be the same array (`a = b = v`, `z = y
 if c else w`, `z = helper(y)`), or that a loop or branch may have bound anew before the
-write (`a = x; while ...: a = ...`: alias_guards).
+write (`a = x; while ...: a = ...`: alias_guards). A view or row written after the name it
+was taken from is bound anew, while another name still holds the old array and reads it
+after, is refused at the write (`_refuse_holder_rebound`: the check at the write would look
+at the new array).
 """
 from . import alias_guards, analyze, runtime_containers, sequences
 from . import syntax as S

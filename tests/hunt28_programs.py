@@ -1199,26 +1199,24 @@ def dataclass_params_model(theta):
     return np.sum((q.a * xs + p.b * xs ** 2 + q.c) ** 2)
 
 
-class Polynomial:
-    """Coefficients kept in the object, evaluated and differentiated as a polynomial."""
-    def __init__(self, coeffs):
-        self.coeffs = coeffs
+class PiecewiseLinear:
+    """Values at fixed knots, read by np.interp; shifting makes a new object."""
+    def __init__(self, values, knots=np.array([0.0, 0.3, 0.7, 1.0, 1.4])):
+        self.values = values
+        self.knots = knots
 
     def __call__(self, t):
-        out = 0.0
-        for c in self.coeffs[::-1]:
-            out = out * t + c
-        return out
+        return np.interp(t, self.knots, self.values)
 
-    def derivative(self):
-        n = len(self.coeffs)
-        return Polynomial(self.coeffs[1:] * np.arange(1.0, n))
+    def shifted(self, dv):
+        return PiecewiseLinear(self.values + dv * self.values ** 2, self.knots)
 
 
 def class_polynomial_derivative(c):
-    """A Polynomial's value plus its derivative's value."""
-    p = Polynomial(c)
-    return p(0.5) + p.derivative()(0.5) ** 2
+    """A PiecewiseLinear's value plus that of a shifted copy, called where it is made
+    (`p.shifted(0.1)(0.5)`: a call of a call's result)."""
+    p = PiecewiseLinear(c)
+    return p(0.5) + p.shifted(0.1)(0.5) ** 2
 
 
 class Spring:
@@ -2096,6 +2094,28 @@ def eigh_in_loop_sign_fixed(M):
 
 
 
+def row_written_after_rebinding_list_holds(M):
+    """keep = [C]; C = C * 2.0; a row of the old C written: keep[0] sees it."""
+    C = M.copy()
+    keep = [C]
+    row = C[1]
+    C = C * 2.0
+    row += 1.0
+    return np.sum(keep[0] ** 2) + np.sum(C)
+
+
+def row_written_after_rebinding_in_loop(M):
+    """In a loop: row = C[i]; C = C * 2.0; row *= 3.0, the first C read after the loop."""
+    C = M.copy()
+    old = C
+    for i in range(2):
+        row = C[i]
+        C = C * 2.0
+        row *= 3.0
+    return np.sum(old ** 2) + np.sum(C)
+
+
+
 CASES = [
     ("euler_until_threshold", euler_until_threshold, (1.3,), {}),
     ("midpoint_vector_ode", midpoint_vector_ode, (np.array([1.1, 0.2]),), {}),
@@ -2315,6 +2335,8 @@ CASES = [
     ("sum_with_array_start", sum_with_array_start, (V5,), {}),
     ("memo_dict_passed_explicitly", memo_dict_passed_explicitly, (0.8,), {}),
     ("eigh_in_loop_sign_fixed", eigh_in_loop_sign_fixed, (A3,), {}),
+    ("row_written_after_rebinding_list_holds", row_written_after_rebinding_list_holds, (B34,), {}),
+    ("row_written_after_rebinding_in_loop", row_written_after_rebinding_in_loop, (B34,), {}),
 ]
 
 
@@ -2342,9 +2364,11 @@ REFUSED = {
     "slice_view_after_rebinding",
     "row_written_after_tuple_rebinding",
     "row_written_after_rebinding_dict_holds",
+    "row_written_after_rebinding_list_holds",
+    "row_written_after_rebinding_in_loop",
     # false refusals (the derivative exists), left for a later session:
     "class_holding_buffer",          # a class defined inside the function
-    "class_polynomial_derivative",   # p.derivative()(0.5): a call of a call's result
+    "class_polynomial_derivative",   # p.shifted(0.1)(0.5): a call of a call's result
     "weight_decay_inplace_list",     # for p in params: p *= 0.9 (params holds copies)
     "try_finally_counter",           # try/finally (refused as such; the reason was wrong
     #   before: "in forward mode: it reads a list or dict", try_blocks._answers_only)

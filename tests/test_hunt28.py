@@ -55,7 +55,9 @@ def test_a_recursion_on_slices_of_a_list_differentiates(f):
 # write; where nothing reads the old array, the write still differentiates.
 @pytest.mark.parametrize("f", [P.row_view_after_rebinding, P.slice_view_after_rebinding,
                                P.row_written_after_tuple_rebinding,
-                               P.row_written_after_rebinding_dict_holds])
+                               P.row_written_after_rebinding_dict_holds,
+                               P.row_written_after_rebinding_list_holds,
+                               P.row_written_after_rebinding_in_loop])
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
 def test_a_view_written_after_its_holder_is_bound_anew_is_refused_not_wrong(f, mode):
     from gradcheck import refusal
