@@ -2354,7 +2354,6 @@ REFUSED = {
     "two_names_one_array_in_helper",  # upd(y, y) writes into one argument, reads the other
     "list_of_lists_times_shared",    # [[0.0] * 3] * 2: one inner list twice, written
     "unpacked_views_iadd",           # a, b = y[:3], y[3:]; a += b (y changes)
-    "fancy_copy_written_lost",       # y[[0, 1]][0] = ...: Python writes a temporary copy
     "rebound_holder_slice_in_dict",  # v = d["c"][0]; v *= 2.0 (d's array changes)
     "reshape_view_holder_rebound",   # v = y.reshape(2, 3); keep = y; y = ...; v[0, 0] = ...
     "transpose_view_holder_rebound",  # t = C.T; keep = C; C = ...; t[0, 1] = ...
