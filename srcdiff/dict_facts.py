@@ -170,16 +170,22 @@ class DictFacts:
         if isinstance(node.func, S.Attribute) and node.func.attr == "copy" and \
                 not node.args and not node.keywords:
             return self._kinds(node.func.value, seen)   # d.copy()
+        return _may_be_keyed(self._users_returns(node, items=False))
+
+    def _users_returns(self, call, items):
+        """The kinds of what the function of the user's `call` calls returns (of its items,
+        where `items`), read from its return statements; None for any other call."""
+        obj = self._callee_object(call.func)
         if is_user_function(obj) and isinstance(obj, FunctionType):
             cache = self.__dict__.setdefault("_returned_kinds", {})
-            if obj not in cache:
-                cache[obj] = function_returns(obj)
-            return cache[obj]
-        if isinstance(node.func, S.Name) and node.func.id in self.local_functions:
-            return self._nested_returns(node.func.id)
-        return _UNKNOWN
+            if (obj, items) not in cache:
+                cache[obj, items] = function_returns(obj, items)
+            return cache[obj, items]
+        if isinstance(call.func, S.Name) and call.func.id in self.local_functions:
+            return self._nested_returns(call.func.id, items)
+        return None
 
-    def _nested_returns(self, name):
+    def _nested_returns(self, name, items=False):
         """The kinds of what a function defined inside this one returns (a def, bound once)."""
         defs = [n for n in S.walk(self.fdef) if isinstance(n, (S.FunctionDef, S.Lambda))
                 and getattr(n, "name", None) == name or isinstance(n, (S.Assign, S.NamedExpr))
@@ -198,7 +204,7 @@ class DictFacts:
             if not isinstance(root, S.Name) or root.id in own:
                 return None
             return self._callee_object(node)
-        return returned_kinds(fdef, resolve)
+        return returned_kinds(fdef, resolve, items)
 
     def _passed_kinds(self, name):
         """The kinds of what the call passed for parameter `name` (the variant's key)."""
@@ -226,6 +232,8 @@ class DictFacts:
             return self._kinds(node.elt, seen)
         if isinstance(node, S.DictComp):
             return self._kinds(node.value, seen)
+        if isinstance(node, S.Call) and self._users_returns(node, items=True) is not None:
+            return _may_be_keyed(self._users_returns(node, items=True))
         if isinstance(node, S.Name) and node.id in self.params:
             if node.id in self._sources():
                 return _UNKNOWN | (_KEYED if self.known_types.get(
@@ -327,22 +335,34 @@ def _kind_of_object(value):
     return _UNKNOWN
 
 
-def function_returns(fn):
-    """The kinds of what a function of the user's returns (`returned_kinds` of its def)."""
+def _may_be_keyed(kinds):
+    """What a function of the user's returns, where srcdiff can not tell it (a parameter
+    returned, a value of another function), may be a dict: unpacking it goes by
+    iteration_order, which gives a sequence as it is. None (not the user's): UNKNOWN."""
+    if kinds is None:
+        return _UNKNOWN
+    return kinds | _DICT if UNKNOWN in kinds else kinds
+
+
+def function_returns(fn, items=False):
+    """The kinds of what a function of the user's returns (of its items, where `items`):
+    `returned_kinds` of its def."""
     from .frontend import get_source
     try:
         fdef = get_source(fn).node
     except Exception:   # (no source to read: nothing can be told)
         return _UNKNOWN
-    return returned_kinds(fdef, lambda node: _global_value(fn, node))
+    return returned_kinds(fdef, lambda node: _global_value(fn, node), items)
 
 
-def returned_kinds(fdef, resolve):
+def returned_kinds(fdef, resolve, items=False):
     """The kinds of what the def `fdef` returns, read from its return statements (not those
     of functions defined inside it): a dict, set, list or tuple display or comprehension, a
     call of dict, set, list, tuple or a mapping's class (`resolve` tells what a name or
-    attribute path called means, None where not known), or a local bound only to those;
-    anything else (a generator's, a parameter) is UNKNOWN."""
+    attribute path called means, None where not known), arithmetic or a NumPy function's
+    value (no dict), or a local bound only to those; anything else (a generator's, a
+    parameter) is UNKNOWN. Where `items`: the kinds of the items of what it returns (those
+    of a list, tuple or set display's items, or of a comprehension's element)."""
     bound, returned = {}, []
 
     def visit(node):
@@ -370,14 +390,33 @@ def returned_kinds(fdef, resolve):
     def kinds(node, seen):
         if type(node) in _DISPLAYS:
             return _DISPLAYS[type(node)]
+        if isinstance(node, (S.BinOp, S.UnaryOp)) and not isinstance(
+                getattr(node, "op", None), S.BitOr):   # (d1 | d2 of dicts is a dict)
+            return _SEQUENCE
         if isinstance(node, S.Call):
-            return _made_by(resolve(node.func))
+            obj = resolve(node.func)
+            if getattr(obj, "__module__", None) and obj.__module__.split(".")[0] == "numpy":
+                return _SEQUENCE   # (an array or a number)
+            return _made_by(obj)
         if isinstance(node, S.Name) and node.id in bound and node.id not in seen:
             seen.add(node.id)
             return frozenset().union(*(_UNKNOWN if v is None else kinds(v, seen)
                                        for v in bound[node.id]))
         return _UNKNOWN
-    return frozenset().union(*(_UNKNOWN if v is None else kinds(v, set())
+
+    def item_kinds(node, seen):
+        if isinstance(node, (S.List, S.Tuple, S.Set)) and not any(
+                isinstance(e, S.Starred) for e in node.elts):
+            return frozenset().union(*(kinds(e, set(seen)) for e in node.elts))
+        if isinstance(node, (S.ListComp, S.SetComp, S.GeneratorExp)):
+            return kinds(node.elt, set(seen))
+        if isinstance(node, S.Name) and node.id in bound and node.id not in seen:
+            seen.add(node.id)
+            return frozenset().union(*(_UNKNOWN if v is None else item_kinds(v, seen)
+                                       for v in bound[node.id]))
+        return _UNKNOWN
+    read = item_kinds if items else kinds
+    return frozenset().union(*(_UNKNOWN if v is None else read(v, set())
                                for v in returned)) or _UNKNOWN
 
 

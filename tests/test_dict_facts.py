@@ -392,6 +392,55 @@ def test_a_dict_a_function_of_the_users_returns_unpacks_its_keys():
     check(a_returned_dict_unpacked, np.array([0.3, 0.7, -1.1, 0.9]))
 
 
+# Two more went by positions (session 28's review, wrong values and gradients): a dict a
+# function of the user's gives back as it was passed (`return d`: what it returns is not told
+# by its statements), and the dicts of a list a function of the user's returns, unpacked by
+# a loop. What srcdiff can not tell a function of the user's returns may be a dict now (it
+# goes by iteration_order, which gives a sequence as it is); arithmetic and NumPy's
+# functions' values are told apart (no dict), and so are the items of what it returns.
+def _as_passed(d):
+    return d
+
+
+def _dicts_of(x):
+    return [{1: x[0], 0: x[1]}, {1: x[2], 0: x[0]}]
+
+
+def _listed(x):
+    out = []
+    out.append({1: x[0] * 2.0, 0: x[1]})
+    return out
+
+
+def _halves(x):
+    return np.split(x, 2)
+
+
+def dicts_given_back_unpacked(x):
+    a, b = _as_passed({1: x[0], 0: x[1]})
+    s = a * x[0] + b * x[1] * 2.0
+    for c, e in _dicts_of(x):
+        s = s + c * x[3] + e * x[1] ** 2
+    for c, e in _listed(x):
+        s = s + c * x[2] - e
+    h, t = _halves(x)
+    return s + np.sum(h * t)
+
+
+def test_a_dict_given_back_or_listed_by_a_function_of_the_users_unpacks_its_keys():
+    check(dicts_given_back_unpacked, np.array([0.3, 0.7, -1.1, 0.9]))
+    x = np.array([0.3, 0.7, -1.1, 0.9])
+    value, _ = srcdiff.value_and_grad(dicts_given_back_unpacked)(x)
+    assert value == pytest.approx(dicts_given_back_unpacked(x))
+
+
+def test_what_numpy_or_arithmetic_returns_unpacks_by_position():
+    from srcdiff.dict_facts import DICT, function_returns
+    assert DICT not in function_returns(_halves)
+    assert DICT not in function_returns(_pair_of)
+    assert function_returns(_dicts_of, items=True) == {DICT}
+
+
 # A list (or tuple) of dicts passed in, unpacked by a loop (`for a, b in dicts`), went by
 # positions: the dicts' keys are read, in each dict's order.
 def listed_dicts_passed_unpacked(x, dicts):

@@ -147,7 +147,7 @@ CASES = [
     (with_with, "with-block", "enter the context"),
     (with_global, "global statement", "pass the value in"),
     (with_yield, "generators", "return a value"),
-    (with_class, "class definition", "module level"),
+    (with_class, "defined in the function", "module level"),
     (calls_builtin_without_rule, "no derivative rule for numpy.union1d", "reverse_rule"),
     (star_args, "*xs", "one by one"),
     (writes_into_a_view, "view", "copy"),
@@ -1032,6 +1032,8 @@ def test_every_raise_in_the_runtime_helpers_is_classified():
         ("sequence_extend", "AttributeError"),  # Python's own: v.extend on a non-list fails
         ("iteration_order", "RuntimeRefusal"),  # a loop over an object of the user's class
                                                  # told only as it runs: named at f's def line
+        ("check_unpacked", "UnpackLengthError"),  # Python's ValueError of `a, b = seq`,
+                                                   # named at the user's line
         ("ones_like_value", "TypeError"),  # a gradient of a dict: an ArgumentError at the
                                            # function's def line (api._locate_at_def)
     }
