@@ -34,6 +34,7 @@ import numpy
 from . import analyze, fixpoint, runtime
 from . import syntax as S
 from .core import Kind
+from .callables import is_user_function
 
 SEQ, DICT, OTHER, UNKNOWN = "seq", "dict", "other", "unknown"
 
@@ -255,7 +256,6 @@ def _value_kind(stmt, of):
             return SEQ
         return UNKNOWN
     if kind == Kind.CALL:
-        from .callables import is_user_function
         func = stmt.sd.func
         if getattr(func, "__name__", "") == "no_derivative" and value.args:
             return of(value.args[0])   # stop_gradient(x): x's own kind
