@@ -14,6 +14,7 @@ operands, calls and copies.
 from . import fixpoint, rules, runtime
 from . import syntax as S
 from .core import Kind
+from .callables import is_user_function
 
 
 def operands(stmt):
@@ -164,7 +165,6 @@ _NO_BLOCKS = frozenset((S.Assign, S.Expr, S.AugAssign, S.Return, S.Break, S.Cont
 def shared_list_edges(stmt, containers):
     """A call to a user function may change the lists it is given (a tape, say): each such
     list then depends on everything the call reads."""
-    from .callables import is_user_function
     if not (stmt.sd.kind in (Kind.CALL, Kind.EFFECT) and is_user_function(stmt.sd.func)):
         return []
     value = stmt.value
@@ -338,7 +338,6 @@ def effects_on_varied(body, wrt, containers=()):
     """Calls made only for their effects (result dropped) that are given a value varied by
     `wrt`, other than known-pure functions: such a call may change an array in place
     (numpy.add.at, numpy.copyto, ...) where no derivative can follow. Yields statements."""
-    from .callables import is_user_function
     varied = _varied(_edges(body, containers), wrt)
     for stmt in flatten(body):
         if not (stmt.sd.kind == Kind.EFFECT and isinstance(stmt, S.Expr)

@@ -11,6 +11,7 @@ and the NumPy functions they mean, the user's own functions (differentiated
 from their source), and nested functions lifted over their free variables.
 """
 import builtins
+import inspect
 import math
 import operator
 import types
@@ -227,7 +228,6 @@ class LocalFunction:
     """A function defined inside the differentiated one, lifted: free variables become parameters."""
 
     def __init__(self, name, node, free, outer_source, resolver, outer_name, hoisted=()):
-        import inspect
         self.__name__ = name
         self.__qualname__ = f"{outer_name}.<locals>.{name}"
         self.__module__ = "srcdiff.local"
@@ -302,7 +302,6 @@ def written_positions(obj):
     hit = _WRITTEN.get(id(obj))
     if hit is not None and hit[0] is obj:
         return hit[1]
-    import inspect
     try:
         params = list(inspect.signature(obj).parameters.values())
     except (TypeError, ValueError):

@@ -18,7 +18,9 @@ jvp. Those are derivatives srcdiff made too, so the caller's derivatives compose
 import keyword
 import weakref
 
+from . import syntax as S
 from .compose import _FILES, Composed, _name, compose_runtime, transform
+from .derivative import Composite, Derivative
 from .errors import ArgumentError
 from .markers import provide, provided
 from .wrt import _signature
@@ -31,8 +33,6 @@ def derivative_called(lowerer, func):
     `srcdiff.grad(inner, ...)` written at the call, made here once. None for any other
     callee; a parameter holding no function passed by name (`_descend(srcdiff.grad(f), w)`
     calling its g) is refused, located, saying to pass f and make its derivative there."""
-    from . import syntax as S
-    from .derivative import Composite, Derivative
     obj = None
     if isinstance(func, S.Name) and func.id in lowerer.locals:
         bound = _bound_transform(lowerer, func.id)   # g = srcdiff.grad(inner) in here

@@ -17,6 +17,7 @@ checked where the code runs (runtime_values.check_class).
 import inspect
 
 from . import syntax as S
+from .object_lists import is_user_class
 from .operator_names import dunder
 
 
@@ -84,7 +85,6 @@ def names_objects(obj):
     """Whether the object a function's code names (a global it reads) is a class of the
     user's, or a function of the user's whose every return makes one (made_class: `mk(x) +
     mk(x)` then calls that class's `__add__`), so that its objects may be met there."""
-    from .object_lists import is_user_class
     if is_user_class(obj):
         return True
     return inspect.isfunction(obj) and _user_def(obj) is not None and is_user_class(

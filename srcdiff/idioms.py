@@ -64,6 +64,7 @@ import types
 import warnings
 
 from . import syntax as S
+from .checkpointing import bound_value, checkpoint
 from .core import Kind
 
 READERS = (print, warnings.warn)   # and logging's functions (`_reads_only`)
@@ -103,7 +104,6 @@ def expand_call(low, node, out, discard):
                         "the names it reads or changes, are not in the function's source",
                         hint="write the statements themselves in the function, and read "
                              "names directly")
-    from .checkpointing import checkpoint, bound_value
     if obj is checkpoint:   # step = srcdiff.checkpoint(g): step holds g (values.held)
         return low._result(bound_value(low, node, out), Kind.COPY, None, discard)
     if obj is functools.reduce:

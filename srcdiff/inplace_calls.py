@@ -34,7 +34,7 @@ Calls in srcdiff's own emitted code are not rewritten (they are never made there
 import operator
 
 from . import syntax as S
-from .core import Kind
+from .core import GENERATED_PREFIX, Kind
 
 FUNCTIONS = {operator.iadd: S.Add, operator.isub: S.Sub, operator.imul: S.Mult,
              operator.itruediv: S.Div, operator.ipow: S.Pow, operator.imatmul: S.MatMult,
@@ -173,7 +173,6 @@ def lower(lowerer, call, out, target=None):
 
 
 def _operator(lowerer, call):
-    from .core import GENERATED_PREFIX
     if lowerer.src.filename.startswith(GENERATED_PREFIX) or not isinstance(call, S.Call):
         return None
     func = call.func

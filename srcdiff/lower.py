@@ -46,6 +46,7 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 * lower_copies.py: private copies of written parameters and checks of writes; the
   whole-function alias checks are aliasing.py, alias_flow.py, checks.py, update_checks.py.
 """
+import importlib
 import types
 
 from . import (analyze, census, checks, class_tests, core, inplace_calls, out_writes, sequences,
@@ -174,7 +175,6 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             raise self.error(self.fdef, f"the local name {root!r} hides the module srcdiff "
                              f"needs to call {path}", hint=f"rename the local variable {root!r}")
         if "." in path or isinstance(obj, types.ModuleType):
-            import importlib
             module = importlib.import_module(root)
             name = root
             if self.resolver.lookup(root, module) is not module:

@@ -19,6 +19,8 @@ from . import generators, idioms, out_writes, records, rules
 from . import objects as fobjects
 from . import syntax as S
 from .dict_facts import DICT_VIEWS
+from .flatten import is_unflatten
+from .markers import is_user_object, provided, stop_gradient
 from . import values as fvalues, variadic as fvariadic
 from .callables import canonical_path, is_literal as _is_literal, is_user_function
 from .core import Kind
@@ -89,7 +91,6 @@ class CallLowering(MethodLowering):
             method = fobjects.bound_method_call(self, node)   # m = layer.forward; m(x)
             if method is not None:
                 return self._call(method, out, discard)
-            from .markers import provided   # g = srcdiff.grad(inner) here: compose_calls
             derived = provided("derivative_called")(self, func)
             if derived is not None:
                 return self._derivative_call(node, derived, out, discard)
@@ -118,7 +119,6 @@ class CallLowering(MethodLowering):
             from . import checkpointing
             func = checkpointing.inline_call(self, func) or func
             node.func = func
-        from .markers import is_user_object, provided  # a derivative srcdiff made, called here
         derived = provided("derivative_called")(self, func)  # compose_calls.py
         if derived is not None:
             return self._derivative_call(node, derived, out, discard)
@@ -140,7 +140,6 @@ class CallLowering(MethodLowering):
             from . import field_calls   # (called_object: never anything else)
             if field_calls.called_object(obj):
                 return self._call(field_calls.dunder_call(node), out, discard)
-        from .flatten import is_unflatten
         if is_unflatten(obj):   # srcdiff.flatten's unflatten: one helper carries the rules
             return self._unflatten_call(node, func, out, discard)
         if obj is super:
@@ -153,7 +152,6 @@ class CallLowering(MethodLowering):
         if obj in (enumerate, zip, reversed, iter, next, filter):   # an iterator kept
             from .filter_calls import refused_iterator
             raise refused_iterator(self, node, obj)
-        from .markers import stop_gradient
         held = fvalues.called_value(self, obj)   # a functools.partial, a classmethod
         if held is not None:
             return fvalues.call_held(self, node, held, out, discard)
@@ -314,7 +312,6 @@ class CallLowering(MethodLowering):
         (objects of the user's record classes the call's arguments hold, by parameter) as
         differentiated code holds them (compose_calls.for_records)."""
         import inspect
-        from .markers import provided
         from .objects import class_of, is_user_class
         if any(isinstance(a, S.Starred) for a in node.args) or any(
                 k.arg is None for k in node.keywords):

@@ -46,6 +46,7 @@ that "the same object" can not be a new one at a freed one's address).
 import copy
 import os
 import threading
+import types
 
 from . import syntax as S
 from .core import Lowered, UserCall
@@ -257,7 +258,6 @@ class _Same:
 def _contents(value, depth):
     """What a list, tuple, dict, set or object of the user's holds, `depth` levels down, as
     objects compared by identity; an array's shape and dtype; None for anything else."""
-    import types
     t = type(value)
     if t.__module__ == "numpy" and t.__name__ == "ndarray":
         return ("array", value.shape, value.dtype)

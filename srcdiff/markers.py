@@ -17,6 +17,10 @@ marker `stop_gradient`, and the public transforms by name (`provide`, `provided`
   and lower.py finds compose_calls' `derivative_called` here (lowering a call of a
   derivative makes derivatives): the import arrows point one way only.
 """
+import numbers
+import types
+
+import numpy
 
 
 # known_types[p + DICT_PASSED]: the call passed a dict (exactly) for parameter p
@@ -41,9 +45,6 @@ def stop_gradient(x):
 
 
 def is_user_object(value):
-    import numbers
-    import types
-    import numpy
     return not isinstance(value, (numpy.ndarray, numpy.generic, numbers.Number, str, bytes,
                                   list, tuple, dict, type(None), types.ModuleType,
                                   types.FunctionType)) and hasattr(value, "__dict__") and \

@@ -20,12 +20,12 @@ import inspect
 
 from . import syntax as S
 from .core import Kind
+from .objects import is_user_class
 
 
 def is_named_tuple_class(obj):
     """A class made by typing.NamedTuple or collections.namedtuple (a tuple class with
     `_fields` and `_make`), of the user's."""
-    from .objects import is_user_class
     return isinstance(obj, type) and issubclass(obj, tuple) and is_user_class(obj) and \
         isinstance(getattr(obj, "_fields", None), tuple) and hasattr(obj, "_make")
 

@@ -25,6 +25,7 @@ import sys
 import sysconfig
 
 from . import syntax as S
+from .core import GENERATED_PREFIX
 
 
 def is_user_class(obj):
@@ -368,7 +369,6 @@ def shared_field(lw, node, record_fields):
 
 def _generated(lw):
     """Whether the function being lowered is a derivative srcdiff emitted."""
-    from .core import GENERATED_PREFIX
     return lw.src.filename.startswith(GENERATED_PREFIX)
 
 

@@ -23,11 +23,13 @@ naming dataclasses and record classes (attribute_refusal). A class-body constant
 an object is class_constants.py's; noting the classes of records passed to a helper,
 record_notes.py's.
 """
+import dataclasses
 import inspect
 
 from . import syntax as S
 from .callables import canonical_path
 from .core import Kind
+from .named_tuples import is_make, is_named_tuple_class
 from .objects import class_of, is_user_class
 from .object_lists import shared_field
 
@@ -37,7 +39,6 @@ def record_read(lw, node, base, out):
     its parameters) of a class known here and w one of its fields: (the call
     runtime_values.record_field(p, 'w'), the function), whose rules give p a derivative of
     the same class; None otherwise."""
-    import dataclasses
     if not isinstance(base, S.Name):
         return None
     cls = lw.known_types.get(base.id)
@@ -128,7 +129,6 @@ _RECORD_FIELDS = {}
 
 def record_fields(cls):
     """The field names of a record class (see is_record_class), or None."""
-    import dataclasses
     if not (isinstance(cls, type) and is_user_class(cls)):
         return None
     try:
@@ -160,7 +160,6 @@ def record_fields(cls):
 def is_computed_record(cls):
     """Whether cls is a record class whose __init__ computes its fields (init_fields.py),
     not one storing each parameter under its own name (nor a dataclass)."""
-    import dataclasses
     return record_fields(cls) is not None and not dataclasses.is_dataclass(cls) and \
         _stored_parameters(cls.__init__) is None
 
@@ -197,7 +196,6 @@ def _stored_parameters(init):
 def made_field_by_field(obj):
     """Whether a call of `obj` is lowered by make_record: a record class, a named tuple's
     (or its _make)."""
-    from .named_tuples import is_make, is_named_tuple_class
     return is_record_class(obj) or is_named_tuple_class(obj) or is_make(obj)
 
 
@@ -247,7 +245,6 @@ def default_value(lw, cls, name, out):
     object each time, carrying no derivative: it reads no argument), any other default is
     the object the class holds (a literal as a constant, another object by name, as
     function defaults are: lower_calls.default_argument)."""
-    import dataclasses
     field = {f.name: f for f in dataclasses.fields(cls)}.get(name) if \
         dataclasses.is_dataclass(cls) else None
     if field is not None and field.default_factory is not dataclasses.MISSING:
@@ -274,7 +271,6 @@ def _record_spec(low, w):
     """How the parameter w is checked and given back as a record: '' for a dataclass (its
     fields are read from it where the code runs), ', (names...)' for another record class
     (the fields its __init__ stores), None for any other value."""
-    import dataclasses
     cls = getattr(low, "known_types", {}).get(w)
     if not isinstance(cls, type) or not is_user_class(cls):
         return None
@@ -293,7 +289,6 @@ def items_facts(name, value):
     arrays): checked and given back item by item (runtime_values.check_items,
     finalize_items); and {name + '{}': C} where it is a dict whose values are all of one
     user class C."""
-    import dataclasses
 
     def holds(v):
         if isinstance(v, (list, tuple)):

@@ -4,6 +4,7 @@ cells, module globals, builtins) for the frontend, the lowering and the loaded e
 with `tracking` recording the functions found and `stale` telling whether one was redefined.
 """
 import builtins
+import sys
 import threading
 import types
 
@@ -71,7 +72,6 @@ class tracking:
 def _user_class(cls):
     """A class of the user's (not a builtin's, nor one of an installed library's): its
     methods are read from source, so replacing one makes derivatives stale."""
-    import sys
     name = getattr(cls, "__module__", None) or ""
     if name == "__main__":
         return True

@@ -16,6 +16,7 @@ from .shapes import _KnownShapes, _sum_broadcast_axes
 from .splice import instantiate_reverse
 from .status import ZERO
 from .core import Kind
+from .callables import is_user_function
 
 
 class CallAdjoints:
@@ -23,7 +24,6 @@ class CallAdjoints:
 
     @staticmethod
     def _is_user_call(stmt):
-        from .callables import is_user_function
         return (stmt.sd.kind == Kind.CALL and not stmt.sd.dynamic_method
                 and is_user_function(stmt.sd.func) and isinstance(stmt.targets[0], S.Name))
 

@@ -32,6 +32,7 @@ import threading
 import zlib
 
 from . import syntax as S
+from .rule_source import fingerprint
 
 FORMAT = 1
 _PREFIX = "srcdiff-rule-trees."
@@ -62,7 +63,6 @@ def _entry_key(kind, text, code, extra):
     """The entry of `text` (None where `code` is not one of the kept folder's rules)."""
     if _folder is None or os.path.dirname(os.path.abspath(code.co_filename)) != _folder:
         return None
-    from .rule_source import fingerprint
     return f"{kind}\0{extra}\0{fingerprint(code)!r}\0{text}"
 
 

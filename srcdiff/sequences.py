@@ -33,7 +33,8 @@ import numpy
 
 from . import analyze, fixpoint, runtime
 from . import syntax as S
-from .core import Kind
+from .core import GENERATED_PREFIX, Kind
+from .callables import is_user_function
 
 SEQ, DICT, OTHER, UNKNOWN = "seq", "dict", "other", "unknown"
 
@@ -86,7 +87,6 @@ _CONCATENATIONS = (operator.concat, list.__add__, tuple.__add__)
 def operator_call(lowerer, call):
     """`operator.add(a, b)` (or operator.mul) in the user's code as the BinOp `a + b` it is,
     lowered (and rewritten here) the way the operator is; None for any other call."""
-    from .core import GENERATED_PREFIX
     if lowerer.src.filename.startswith(GENERATED_PREFIX) or not isinstance(call, S.Call):
         return None
     func = call.func
@@ -255,7 +255,6 @@ def _value_kind(stmt, of):
             return SEQ
         return UNKNOWN
     if kind == Kind.CALL:
-        from .callables import is_user_function
         func = stmt.sd.func
         if getattr(func, "__name__", "") == "no_derivative" and value.args:
             return of(value.args[0])   # stop_gradient(x): x's own kind

@@ -10,7 +10,7 @@ the tangent terms of operands with a nonzero tangent and returns (temporaries, t
 shared parameters). Both substitute through one `Replace` (mode "reverse" or "forward")
 and fold what literals alone determine (`fold_constants`).
 """
-from . import rule_template
+from . import rule_template, runtime
 from . import syntax as S
 from .errors import SrcdiffError
 
@@ -117,7 +117,6 @@ class _Fold(S.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        from . import runtime
         if (isinstance(node.func, S.Name) and node.func.id == "expand_reduced"
                 and len(node.args) == 4 and not node.keywords
                 and any(isinstance(a, S.Constant) and a.value is v

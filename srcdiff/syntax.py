@@ -31,6 +31,16 @@ __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
 
 
 
+def _holds_no_node(node, fields):
+    """Whether each of `fields` (those of node's class that may hold a node) is unset or None
+    in `node`: then generic_visit of it changes nothing, and NodeTransformer skips its visit."""
+    inner = node.__dict__
+    for field in fields:
+        if inner.get(field) is not None:
+            return False
+    return True
+
+
 class NodeTransformer(gast.NodeTransformer):
     """ast.NodeTransformer, its generic_visit about a third faster: fields read from the
     node's dict, the expression contexts (which no transformer of srcdiff's visits) not
@@ -77,14 +87,9 @@ class NodeTransformer(gast.NodeTransformer):
                 for value in old:
                     if isinstance(value, ast_type):
                         leaves = plain.get(value.__class__)
-                        if leaves is not None:   # unchanged if it holds no node
-                            inner = value.__dict__
-                            for leaf in leaves:
-                                if inner.get(leaf) is not None:
-                                    break
-                            else:
-                                new.append(value)
-                                continue
+                        if leaves is not None and _holds_no_node(value, leaves):
+                            new.append(value)   # unchanged by its visit
+                            continue
                         value = self.visit(value)
                         if value is None:
                             continue
@@ -95,13 +100,8 @@ class NodeTransformer(gast.NodeTransformer):
                 old[:] = new
             elif isinstance(old, ast_type):
                 leaves = plain.get(old.__class__)
-                if leaves is not None:   # unchanged if it holds no node
-                    inner = old.__dict__
-                    for leaf in leaves:
-                        if inner.get(leaf) is not None:
-                            break
-                    else:
-                        continue
+                if leaves is not None and _holds_no_node(old, leaves):
+                    continue   # unchanged by its visit
                 replaced = self.visit(old)
                 if replaced is None:
                     delattr(node, field)

@@ -44,14 +44,14 @@ them by are objects.py's, dataclasses records.py's.
 import functools
 import inspect
 
-from . import function_dicts, objects
+from . import function_dicts, named_tuples, objects, rules
 from . import syntax as S
 from .objects import _single_bindings, _state, known_values  # noqa: F401 (lowering state)
 from .display_items import constant_key, display_item
 from .object_lists import constant_index, only_indexed
 from .callables import LocalFunction, canonical_path, is_user_function
 from .checkpointing import held as checkpoint_held
-from .core import Kind, UserCall
+from .core import Kind, UserCall, assigned_names
 from .known_objects import Known
 
 
@@ -118,7 +118,6 @@ def item_held(lw, node):
     a local bound once to a display nothing changes (or to several such displays, as a loop
     written out once per function binds its body's, all holding the same function there),
     `fs["relu"]` of a dict display with constant keys (display_items); None otherwise."""
-    from .core import assigned_names
     key = constant_key(node.slice) if isinstance(node, S.Subscript) else None
     if key is not None and isinstance(node.value, S.Subscript):
         return _row_item(lw, node)   # layers[1][0] of rows passed in
@@ -234,7 +233,6 @@ def held(lw, name):
 def called_value(lw, obj):
     """A module-level object called by name that is a function value of another kind: a
     partial, a bound method of a module-level object or class (classmethod)."""
-    from . import named_tuples, rules
     if rules.lookup("reverse", obj) is not None or rules.lookup("forward", obj) is not None \
             or rules.is_nondifferentiable(obj) or rules.not_implemented_hint(obj) is not None:
         return None   # scipy.stats.norm.logpdf: a bound method with rules of its own

@@ -30,6 +30,7 @@ from . import function_dicts, objects, values
 from . import syntax as S
 from .callables import LocalFunction, is_user_function
 from .core import Kind
+from .object_lists import _generated
 
 
 def parameter_names(fdef):
@@ -115,7 +116,6 @@ def displays_passed(lw, node, fn, out):
     """`node`, a call of `fn`, with each list or tuple display of functions it passes to the
     user's function lowered first, for the callee (function_items.displays_passed); `node`
     itself where fn is no function of the user's or no argument is a display."""
-    from .object_lists import _generated   # srcdiff's own code passes a display it bound
     kinds = (S.List, S.Tuple, S.Name) if _generated(lw) else (S.List, S.Tuple)
     if not is_user_function(fn) or not any(isinstance(a, kinds) for a in
                                            node.args + [k.value for k in node.keywords]):
