@@ -19,7 +19,8 @@ called; where nothing in the class reads a name of the function, and nothing is 
 class itself between calls, the class made once from the same lines (compiled from the
 user's file, its methods at the user's lines, their globals the module's) behaves as the
 class each call makes. It fits where: the class has no decorators and no keywords
-(metaclass=...); its bases are module-level names; its body holds only a docstring, defs
+(metaclass=...); its bases are module-level names or classes of the function's body
+made before it; its body holds only a docstring, defs
 (decorated by property, staticmethod, classmethod or a property's .setter at most) and
 names bound to number or string literals; nothing in it reads or binds a name the
 function binds (its parameters, variables, nested defs, or the class's own name: a method
@@ -45,8 +46,8 @@ def rewrite(source, fdef, resolver):
         return fdef, resolver
     cells = {}
     for cls in classes:
-        _check(source, fdef, cls, _bound(fdef, cls), resolver)
-        cells[cls.name] = _made(source, cls, resolver)
+        _check(source, fdef, cls, _bound(fdef, cls), resolver, cells)
+        cells[cls.name] = _made(source, cls, resolver, cells)
     fdef = S.clone(fdef)
     fdef.body = [s for s in fdef.body if not isinstance(s, S.ClassDef)] or [S.Pass()]
     new = copy.copy(resolver)
@@ -76,14 +77,22 @@ def _bound(fdef, cls):
 _DECORATORS = ("property", "staticmethod", "classmethod")
 
 
-def _check(source, fdef, cls, bound, resolver):
-    """Refuse, located, a class statement that does not fit (the module's docstring)."""
+def _check(source, fdef, cls, bound, resolver, made=()):
+    """Refuse, located, a class statement that does not fit (the module's docstring); `made`:
+    the classes of the function's body made before it (a base may be one of them)."""
     def refuse(node, why, hint):
         raise source.error(node, f"srcdiff cannot make the class {cls.name!r} defined in the "
                            f"function once, where it compiles: {why}", hint=hint)
     at_module = "define the class at module level"
     if cls.decorator_list or cls.keywords:
         refuse(cls, "it has a decorator or a keyword (metaclass=...)", at_module)
+    for base in cls.bases:   # (a class of the function's body made before, bound once: as made)
+        for n in S.walk(base):
+            if isinstance(n, S.Name) and n.id in bound and not (
+                    n.id in made and bound[n.id] == 1 and n is base):
+                refuse(n, f"its base reads {n.id!r}, a name of the function (each call's "
+                       "class takes its base from that call)", "make the base a class of "
+                       "the function's body defined before it, or " + at_module)
     for scope, own in _scopes(cls):
         for n in S.walk(scope):
             if isinstance(n, S.Name) and n.id in bound and n.id not in own:
@@ -179,15 +188,16 @@ def _names_the_class(node, name):
     return isinstance(node, S.Attribute) and node.attr == "__class__"
 
 
-def _made(source, cls, resolver):
+def _made(source, cls, resolver, made=()):
     """The class the statement `cls` makes, compiled from the user's file at its lines, its
-    methods' globals the module's."""
+    methods' globals the module's; its bases read the classes of the function's body `made`
+    before it first."""
     from gast import gast_to_ast
     tree = ast.Module(body=[gast_to_ast(S.clone(cls))], type_ignores=[])
     ast.fix_missing_locations(tree)
     code = compile(tree, source.filename, "exec", dont_inherit=True)
-    namespace = {}
-    exec(code, resolver.globals, namespace)   # (the class body's names in its own dict)
+    namespace = dict(made)   # (the class body's names in its own dict)
+    exec(code, resolver.globals, namespace)
     made = namespace[cls.name]
     from .callables import name_path
     key = f"{cls.name}_{len(vars(MADE)) + 1}"

@@ -198,3 +198,43 @@ def test_a_class_it_cannot_make_once_is_refused_at_its_line(f, says):
         err = refusal(f, (X.copy(),), mode)
         assert says in str(err) and "define the class at module level" in str(err), str(err)
         assert "cannot make the class" in str(err)
+
+
+# A local class whose base is another class of the function's body (`class B(A)`, super()):
+# made once, its base read from the module, it crashed (NameError) — or, where the module has
+# a class of that name too, would have taken that one (session 28's review). Its base is now
+# the local class made before it; a base the function computes is refused.
+class A:   # (the module's A: not the local one the function's B takes)
+    def f(self, v):
+        return v * 100.0
+
+
+def a_local_class_based_on_another(x):
+    class A:
+        def f(self, v):
+            return v * 2.0
+
+    class B(A):
+        def f(self, v):
+            return super().f(v) + v ** 2
+    return np.sum(B().f(x) * A().f(x[::-1]))
+
+
+def a_base_the_function_computes(x):
+    Kind = Base
+
+    class Twice(Kind):
+        def scale(self):
+            return self.t * 4.0
+    return np.sum(Twice(x).scale())
+
+
+def test_a_local_class_based_on_another_local_class():
+    check(a_local_class_based_on_another, X, order=2)
+
+
+def test_a_base_the_function_computes_is_refused_at_its_line():
+    for mode in ("grad", "jvp"):
+        err = refusal(a_base_the_function_computes, (X.copy(),), mode)
+        assert "its base reads 'Kind'" in str(err) and err.lineno == \
+            a_base_the_function_computes.__code__.co_firstlineno + 3
