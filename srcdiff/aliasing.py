@@ -407,8 +407,10 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 # y = m[i]: a row of an array (a view), an item of a list (shared), or a
                 # copy (a number, an index array's pick): the run tells
                 seq = helpers_result(d, defs) or value.value.id
-                _refuse_holder_rebound(source, tree, stmts, order, d, seq, target,
-                                       written[target])
+                if not helpers_result(d, defs):   # (a writing helper's argument written back
+                    # is no row of its result: `s = decays(a2)` then `a2 -= ... * s`)
+                    _refuse_holder_rebound(source, tree, stmts, order, d, seq, target,
+                                           written[target])
                 seen = seq if seq in user_names else sorted(
                     n for n in may_share(seq) if n in user_names and n != target)[:1] or [
                     stem(value.value)]

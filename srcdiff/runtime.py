@@ -38,7 +38,8 @@ from .runtime_checks import (  # noqa: F401
     check_no_view, check_views, check_float_store, check_item_copies, check_cotangent, check_aux_pair,
     check_differentiable, check_array, check_updated_array, same_sequence,
     directive_refusal, check_directive, linspace_step_refusal, check_no_step, check_spread,
-    check_operands, check_implemented, check_no_object)
+    check_operands, check_implemented, check_no_object, check_item_arrays, check_unpacked,
+    UnpackLengthError)
 from .runtime_numpy import (  # noqa: F401
     power_exponent, log_base, reshape_like, method_copy, method_flatten, method_astype, method_compress,
     expand_reduced, reduce_grad, reduced_count, centered, center_like, prod_others,

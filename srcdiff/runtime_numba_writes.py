@@ -19,6 +19,7 @@ Importing this module does not import Numba.
 """
 import numpy
 
+from .runtime_numba_checks import memory_kernels, refusal_message
 from .runtime_numba_helpers import (
     add_adjoints, add_item, empty_tape, add_tangents, broadcast_like, check_cotangent,
     check_item_update,
@@ -190,7 +191,6 @@ def _copies(overload, is_array, is_number):
     """The overloads of a returned value's snapshot (and a tangent's copy), of two adjoints
     (or tangents) added, and of the check
     that an array written into is not seen through another name."""
-    from .runtime_numba_checks import memory_kernels, refusal_message
     overlap = memory_kernels()["overlap"]
 
     @overload(snapshot)

@@ -13,12 +13,13 @@ V = RNG.standard_normal(3)
 
 def test_the_helpers_are_the_ones_runtime_numba_gives_the_kernel():
     # (and the NumPy path's helpers runtime_numba_numpy compiles, and those of lists)
-    from srcdiff import (runtime_numba_checks, runtime_numba_lists, runtime_numba_norms,
-                         runtime_numba_flat, runtime_numba_numpy, runtime_numba_spacings)
+    from srcdiff import (runtime_numba_alias, runtime_numba_checks, runtime_numba_lists,
+                         runtime_numba_norms, runtime_numba_flat, runtime_numba_numpy,
+                         runtime_numba_spacings)
     assert runtime_numba.HELPERS == {**helpers.HELPERS, **runtime_numba_numpy.HELPERS,
                                      **runtime_numba_lists.HELPERS, **runtime_numba_norms.HELPERS,
                                      **runtime_numba_checks.HELPERS, **runtime_numba_spacings.HELPERS,
-                                     **runtime_numba_flat.HELPERS}
+                                     **runtime_numba_flat.HELPERS, **runtime_numba_alias.HELPERS}
     assert runtime_numba.NUMPY is helpers.NUMPY
     for name, fn in runtime_numba.HELPERS.items():
         assert getattr(runtime_numba, name) is fn, name
