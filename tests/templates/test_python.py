@@ -6,6 +6,7 @@ import pytest
 
 import srcdiff
 from gradcheck import check
+from srcdiff import runtime_gamma
 from rule_tables import MATH
 
 rng = np.random.default_rng(4)
@@ -29,6 +30,18 @@ def test_math_lgamma_and_gamma_to_second_order(x):
     check(lambda v: math.gamma(v) * v + 1.0, x, order=2)
     check(lambda a, b: math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b), x, 0.8,
           wrt=(0, 1), order=2)
+
+
+# digamma's rule emits polygamma(1, v), polygamma's polygamma(n + 1, v): the rules of the
+# derivatives above, reached by differentiating srcdiff's own digamma twice (lgamma's third
+# order), in both modes
+def _digamma_scaled(v):
+    return runtime_gamma.digamma(v * 1.5 + 2.0) * v
+
+
+@pytest.mark.parametrize("x", [0.7, -0.3])
+def test_digamma_and_polygamma_to_second_order(x):
+    check(_digamma_scaled, x, order=2)
 
 
 def test_math_two_arguments():
