@@ -2,14 +2,12 @@
 rewritten as zips and lists, called directly on a parsed def (the rewritten function gives
 what the original gives), the calls it cannot be sure of left alone, and the derivatives of
 functions using them, both modes to second order."""
-import ast
-import builtins
 import itertools
-import textwrap
 
 import numpy as np
 import pytest
 
+import rewrite_runs
 from gradcheck import check
 from srcdiff import syntax as S
 from srcdiff.itertools_calls import rewrite
@@ -19,20 +17,7 @@ GLOBALS = {"itertools": itertools, "np": np, "numpy": np, "pairwise": itertools.
 X = np.array([0.3, -0.7, 0.5, 1.1, 2.0])
 
 
-def _lookup(name):
-    return GLOBALS[name] if name in GLOBALS else getattr(builtins, name, None)
-
-
-def _rewritten(source):
-    fdef = S.parse_function(textwrap.dedent(source))
-    return fdef, rewrite(fdef, _lookup)
-
-
-def _run(fdef, *args):
-    module = ast.fix_missing_locations(ast.Module([S.to_python_ast(fdef)], []))
-    namespace = dict(GLOBALS)
-    exec(compile(module, "<rewritten>", "exec"), namespace)
-    return namespace[fdef.name](*args)
+_lookup, _rewritten, _run = rewrite_runs.helpers(GLOBALS, rewrite)
 
 
 @pytest.mark.parametrize("call", [

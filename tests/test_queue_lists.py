@@ -2,15 +2,13 @@
 on a parsed def (the rewritten function gives what the original gives), the uses it cannot be
 sure of left alone, and the derivatives of functions using them, both modes to second
 order."""
-import ast
-import builtins
 import collections
 import heapq
-import textwrap
 
 import numpy as np
 import pytest
 
+import rewrite_runs
 from gradcheck import check
 from srcdiff import syntax as S
 from srcdiff.queue_lists import rewrite
@@ -20,20 +18,7 @@ GLOBALS = {"collections": collections, "deque": collections.deque, "heapq": heap
 X = np.array([0.3, -0.7, 0.5, 1.1, 2.0, -1.4])
 
 
-def _lookup(name):
-    return GLOBALS[name] if name in GLOBALS else getattr(builtins, name, None)
-
-
-def _rewritten(source):
-    fdef = S.parse_function(textwrap.dedent(source))
-    return fdef, rewrite(fdef, _lookup)
-
-
-def _run(fdef, *args):
-    module = ast.fix_missing_locations(ast.Module([S.to_python_ast(fdef)], []))
-    namespace = dict(GLOBALS)
-    exec(compile(module, "<rewritten>", "exec"), namespace)
-    return namespace[fdef.name](*args)
+_lookup, _rewritten, _run = rewrite_runs.helpers(GLOBALS, rewrite)
 
 
 SAME = {
