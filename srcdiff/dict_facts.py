@@ -288,6 +288,35 @@ class DictFacts:
                        for value, direct in sources) and node.id not in seen
         return not isinstance(node, S.Constant)
 
+    def _display_length(self, name):
+        """The number of items of local `name` where every binding of it in the function
+        (nested functions' too) is `name = (a, b, ...)`, a tuple display without a starred
+        item, all of one length (a tuple is never changed in place); None where it is a
+        parameter, declared global or nonlocal, or bound any other way (`name += ...`, a
+        loop's or an unpacking's target, a list display, which may grow)."""
+        cache = self.__dict__.setdefault("_display_lengths", {})
+        if name not in cache:
+            lengths, plain = set(), set()
+            for node in S.walk(self.fdef):
+                if isinstance(node, S.Assign) and any(
+                        isinstance(t, S.Name) and t.id == name for t in node.targets):
+                    plain.update(id(t) for t in node.targets)
+                    value = node.value
+                    lengths.add(len(value.elts) if len(node.targets) == 1 and isinstance(
+                        value, S.Tuple) and not any(isinstance(e, S.Starred)
+                                                    for e in value.elts) else None)
+            for node in S.walk(self.fdef):
+                if isinstance(node, S.Name) and node.id == name and id(node) not in plain \
+                        and not isinstance(node.ctx, S.Load) or \
+                        isinstance(node, (S.Global, S.Nonlocal)) and name in node.names or \
+                        isinstance(node, S.alias) and (node.asname or node.name.split(".")[0]) == name or \
+                        getattr(node, "name", None) == name and not isinstance(node, S.Name):
+                    lengths.add(None)   # (a def, a class, an import, a match's capture)
+            if name in self.params:
+                lengths.add(None)
+            cache[name] = lengths.pop() if len(lengths) == 1 else None
+        return cache[name]
+
     def _sources(self):
         """For each local name: the user expressions bound to it, as (node, True) for
         `name = node` and (node, False) for an item of node (unpacking, loop variables)."""

@@ -447,7 +447,11 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
     def _check_unpacked(self, atom, count, out):
         """Before `a, b, c = atom` is lowered to atom[0], atom[1], atom[2]: Python's
         ValueError where atom holds another number of items (runtime_checks.check_unpacked),
-        unless atom is a display of `count` items bound just before (in `out`)."""
+        unless atom is a display of `count` items bound just before (in `out`), or a local
+        every binding of which is a tuple display of `count` items (`t = c, d` ... `e, g = t`:
+        dict_facts' _display_length)."""
+        if isinstance(atom, S.Name) and self._display_length(atom.id) == count:
+            return
         if isinstance(atom, S.Name):
             bound = next((s for s in reversed(out) if isinstance(s, S.Assign)
                           and analyze.assigned(s) == atom.id), None)
