@@ -205,3 +205,45 @@ def test_a_loop_over_a_dict_whose_keys_changed_since_compiling_is_refused():
     finally:
         del CHANGING["cube"]
     check(changing_keys, X.copy(), Y.copy(), wrt=(0, 1), order=1)
+
+
+def _layers_sum(params):
+    return sum(np.sum(W * b) for (W, b) in params["layers"])
+
+
+def _layers_of_pairs(W1, b1, W2, b2):
+    params = {"layers": [(W1, b1), (W2, b2)]}
+    return _layers_sum(params) ** 2
+
+
+def _two_levels_down(cfg):
+    return np.sum(cfg[0]["w"][1] * cfg[1]["w"][0])
+
+
+def _list_of_dicts(W1, W2):
+    cfg = [{"w": [W1, W2]}, {"w": (W2 * 2.0, W1)}]
+    return _two_levels_down(cfg) ** 2
+
+
+def _written_two_levels_down(W1, W2):
+    cfg = [{"w": [W1, W2]}]
+    inner = cfg[0]["w"]
+    cfg[0]["w"][1] = W1 * W1
+    return np.sum(inner[1] * W2)
+
+
+def test_nested_containers_are_read_through_every_level():
+    """Issue #13: a dict of a list of pairs, or a list of dicts of lists, read two levels
+    down by a helper or by the function itself; both modes, second order, every argument.
+    A write two levels down that another name reads after is refused."""
+    from gradcheck import check
+    rng = np.random.default_rng(0)
+    W1, b1, W2, b2 = (rng.normal(size=s) for s in ((2, 2), 2, (2, 2), 2))
+    check(_layers_of_pairs, W1, b1, W2, b2, order=2, wrt=(0, 1, 2, 3))
+    check(_layers_sum, {"layers": [(W1, b1), (W2, b2)]}, order=2)
+    check(_list_of_dicts, W1, W2, order=2, wrt=(0, 1))
+    check(_two_levels_down, [{"w": [W1, W2]}, {"w": (W2 * 2.0, W1)}], order=2)
+    for transform in (srcdiff.grad, srcdiff.jvp):
+        with pytest.raises(srcdiff.SrcdiffError, match="inner holds it too"):
+            transform(_written_two_levels_down)(W1, W2) if transform is srcdiff.grad else \
+                transform(_written_two_levels_down)(W1, W2, W1, W2)
