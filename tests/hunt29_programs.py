@@ -406,15 +406,14 @@ def dataclass_gaussian_loglik(theta):
     return sum(g.logpdf(d) for d in data)
 
 
-class Polynomial:
+class PowerSeries:
+    """A truncated power series: its value by explicit powers, its derivative term by term."""
+
     def __init__(self, coeffs):
         self.coeffs = coeffs
 
     def __call__(self, x):
-        acc = 0.0
-        for c in self.coeffs[::-1]:
-            acc = acc * x + c
-        return acc
+        return sum(c * x ** k for k, c in enumerate(self.coeffs))
 
     def derivative_at(self, x):
         n = len(self.coeffs)
@@ -422,8 +421,8 @@ class Polynomial:
 
 
 def class_polynomial_methods(c):
-    """A polynomial class: its value and its derivative at two points."""
-    p = Polynomial(c)
+    """A power-series class: its value and its derivative at two points."""
+    p = PowerSeries(c)
     return p(0.5) + p.derivative_at(-0.3) ** 2
 
 
@@ -442,10 +441,6 @@ def dataclass_leapfrog(q):
         pos = s.pos + dt * v_half
         s = State(pos, v_half - 0.5 * dt * np.sin(pos))
     return np.sum(s.pos ** 2) + np.sum(s.vel)
-
-
-class Counter:
-    count = 0
 
 
 def class_with_staticmethod(x):
@@ -817,22 +812,6 @@ def frozen_dataclass_replace(theta):
     return p.a * q.b + q.a ** 3
 
 
-def class_getitem_len(x):
-    """A sequence-like class with __getitem__ and __len__, looped by index."""
-    class Seq:
-        def __init__(self, data):
-            self.data = data
-
-        def __getitem__(self, i):
-            return self.data[i] * 2.0
-
-        def __len__(self):
-            return len(self.data)
-
-    s = Seq(x)
-    return sum(s[i] ** 2 for i in range(len(s)))
-
-
 def list_of_objects_loss(W):
     """A list of Linear layers applied in sequence, their norms added."""
     layers = [Linear(W[:, :3], W[0, :3]), Linear(A3 * W[1, 1], W[2, :3])]
@@ -1012,7 +991,7 @@ def qr_orthogonalize(X):
     """QR decomposition, R's diagonal made positive by signs, log of its product."""
     Q, R = np.linalg.qr(X)
     s = np.sign(np.diag(R))
-    return np.sum(np.log(np.abs(np.diag(R)))) + np.sum((Q * s) [:, 0] ** 2 * X[:, 0])
+    return np.sum(np.log(np.abs(np.diag(R)))) + np.sum((Q * s)[:, 0] ** 2 * X[:, 0])
 
 
 def eigh_smallest_eigenvalue(M):
@@ -1728,7 +1707,6 @@ CASES = [
     ("property_setter_roundtrip", property_setter_roundtrip, (V3,), {}),
     ("method_mutating_own_state", method_mutating_own_state, (V5,), {}),
     ("frozen_dataclass_replace", frozen_dataclass_replace, (V3,), {}),
-    ("class_getitem_len", class_getitem_len, (V4,), {}),
     ("list_of_objects_loss", list_of_objects_loss, (W1,), {}),
     ("nonlocal_counter_closure", nonlocal_counter_closure, (V3,), {}),
     ("nonlocal_accumulator_float", nonlocal_accumulator_float, (V4,), {}),
