@@ -41,7 +41,8 @@ the scalar idiom, `for t in x: t *= 2.0; acc += t`, left as written) is a write 
 too, stored back after it: NumPy's in-place operator changes A's row. A 1-D A's rows are
 numbers, which the update binds anew, so the loop then carries a check before it that A is
 an array of two or more dimensions (checks.view_guard's "array rows": a 1-D array, a list,
-refused).
+refused). A row written twice or more in the loop is stored back as a copy (`A[row_i] =
+row.copy()`), so that aliasing.py does not take the next write into row for one into A.
 """
 import types
 
@@ -472,8 +473,12 @@ class _Rows:
         # stored back only there
         listed = id(loop) in self.listed   # (its items: arrays, updated in place)
         either = bool(_updates(row, loop)) and read_after_update(row, loop) and not listed
+        # a row written twice or more: each store-back takes a copy, so that the next write
+        # into row is not (to aliasing.py) a write into what A already holds
+        many = sum(row in self.written(s) for s in S.walk(loop)
+                   if isinstance(s, S.stmt) and s is not loop) > 1
         head.body = [c for c in (count, take) if c is not None] + \
-            self._stored_back(loop.body, row, seq, at, either, listed)
+            self._stored_back(loop.body, row, seq, at, either, listed or many)
         head.orelse = loop.orelse
         if listed:
             setattr(head, S.VIEWS_OF, (seq, row, "array items", loop.lineno))
@@ -503,7 +508,7 @@ class _Rows:
             out.append(stmt)
             if row in self.written(stmt):   # (a list keeps what it is given: a copy)
                 stored = f"{row}.copy()" if listed else row
-                back = S.quote(f"if {seq}.ndim > 1:\n    {seq}[{index}] = {row}" if either
+                back = S.quote(f"if {seq}.ndim > 1:\n    {seq}[{index}] = {stored}" if either
                                else f"{seq}[{index}] = {stored}")[0]
                 out.append(S.place_unplaced(back, stmt))
         return out
