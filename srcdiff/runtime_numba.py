@@ -27,7 +27,8 @@ from .runtime_numba_helpers import (  # noqa: F401 (re-exported: the kernel call
     zero_cotangent_product, zero_restored_slot, zeros_like_value)
 from . import (runtime_numba_alias, runtime_numba_checks, runtime_numba_flat, runtime_numba_lists, runtime_numba_norms, runtime_numba_numpy,
                runtime_numba_spacings, runtime_numba_writes)
-from .runtime_numba_alias import check_fresh_argument, check_written_unshared  # noqa: F401
+from .runtime_numba_alias import (check_array_copy_written, check_fresh_argument,  # noqa: F401
+                                  check_item_held_once, check_written_unshared)
 from .runtime_numba_checks import check_in_place, check_no_view, check_unpacked  # noqa: F401
 from .runtime_numba_flat import flat_write_index, flat_write_take, reshape_like  # noqa: F401
 from .runtime_numba_spacings import check_gradient_spacing, gradient_grad, gradient_value  # noqa: F401

@@ -122,10 +122,44 @@ def install(overload, register_jitable, nt, is_array, is_number):
             return out
         return put_back
 
+    @overload(sort_order)
+    def _sort_order(keys, reverse=False):
+        plain = listed_numbers(keys, optional=False) or \
+            vector(keys) and is_number(keys.dtype) and real(keys)
+        if not plain or not (none(reverse) or reverse is False or
+                             isinstance(reverse, (nt.Boolean, nt.Integer))):
+            return None
+        stable_order = sort_kernels()
+        return lambda keys, reverse=False: stable_order(keys, bool(reverse), False)
+
+
+_SORTS = []
+
+
+def sort_kernels():
+    """The compiled stable order of keys, built once on first use and shared by the modules
+    of the Numba runtime (sort_order here, numpy.sort's adjoint in runtime_numba_numpy):
+    `stable_order(keys, descending, nan_last)`, the positions of `keys` in increasing
+    (decreasing) order, equal keys in their order. nan_last puts NaNs after every number,
+    each in its place, as numpy.argsort(kind="stable") does (False: `<` only, as sorted's).
+    (Numba's own argsort(kind="mergesort") calls its closures through constants of their
+    addresses, which kept the kernel from Numba's disk cache where LLVM's optimisations
+    are off: NUMBA_OPT=0.)"""
+    if _SORTS:
+        return _SORTS[0]
+    from numba.extending import register_jitable
+
     @register_jitable
-    def stable_order(keys, descending):
+    def before(a, b, descending, nan_last):
+        # whether key b goes before key a, which is before it
+        if nan_last and a != a:
+            return b == b
+        return (b > a) if descending else (b < a)
+
+    @register_jitable
+    def stable_order(keys, descending, nan_last):
         # a bottom-up merge sort of the positions, stable: an item goes before one before
-        # it only where its key is smaller (larger, descending), as sorted's `<`
+        # it only where its key is smaller (larger, descending)
         n = len(keys)
         order = numpy.arange(n)
         spare = numpy.empty(n, numpy.int64)
@@ -136,8 +170,7 @@ def install(overload, register_jitable, nt, is_array, is_number):
                 high = min(low + 2 * width, n)
                 i, j, k = low, middle, low
                 while i < middle and j < high:
-                    a, b = keys[order[i]], keys[order[j]]
-                    if (b > a) if descending else (b < a):
+                    if before(keys[order[i]], keys[order[j]], descending, nan_last):
                         spare[k] = order[j]
                         j += 1
                     else:
@@ -155,12 +188,5 @@ def install(overload, register_jitable, nt, is_array, is_number):
             order, spare = spare, order
             width *= 2
         return order
-
-    @overload(sort_order)
-    def _sort_order(keys, reverse=False):
-        plain = listed_numbers(keys, optional=False) or \
-            vector(keys) and is_number(keys.dtype) and real(keys)
-        if not plain or not (none(reverse) or reverse is False or
-                             isinstance(reverse, (nt.Boolean, nt.Integer))):
-            return None
-        return lambda keys, reverse=False: stable_order(keys, bool(reverse))
+    _SORTS.append(stable_order)
+    return stable_order

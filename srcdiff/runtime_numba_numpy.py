@@ -24,6 +24,7 @@ from .runtime_arrays import permuted_grad, permuted_tangent
 from .runtime_indexing import array_grad, unstack_grad
 from .runtime_matrices import dot_grad_left, dot_grad_right
 from .runtime_numba_helpers import matmul_grad_left, matmul_grad_right
+from .runtime_numba_lists import sort_kernels
 from .runtime_numpy import cast_grad, extremum_grad, extremum_weights
 
 
@@ -274,6 +275,7 @@ def install(overload, register_jitable, nt, is_array, is_number, is_complex):
 def _sorts(overload, register_jitable, nt, is_array, real):
     """The overloads of numpy.sort (sort_value) and of its adjoint and tangent (permuted_grad,
     permuted_tangent): a vector along its axis, or any array flattened (axis None)."""
+    stable_order = sort_kernels()
     @overload(sort_value)
     def _sort_value(a, axis=-1, kind=None, order=None):
         if not (is_array(a) and real(a)) or not (order is None or isinstance(
@@ -317,8 +319,8 @@ def _sorts(overload, register_jitable, nt, is_array, real):
         av, yv = a.ravel(), y.ravel()
         if av.shape[0] != yv.shape[0]:
             raise ValueError("srcdiff: the sorted array does not fit the array it sorts")
-        order_y = numpy.argsort(yv, kind="mergesort")
-        return numpy.argsort(av, kind="mergesort"), order_y, yv[order_y]
+        order_y = stable_order(yv, False, True)   # (numpy.argsort(kind="stable"): sort_kernels)
+        return stable_order(av, False, True), order_y, yv[order_y]
 
     def takes(values, a, y, axis):
         """'flat' (axis None), 'vector' (a vector along an integer axis), else None."""

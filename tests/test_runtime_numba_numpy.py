@@ -105,6 +105,29 @@ def test_sort_differentiates_under_jit_and_ties_share_as_the_numpy_path():
                                    srcdiff.jvp(sort_weighted)(x, X)[1], rtol=1e-12)
 
 
+def sort_cached(x):   # (a function of this test's own: its kernels compiled here first)
+    return np.sum(np.sort(x * x + x) * np.arange(4.0))
+
+
+@needs_numba
+def test_a_sorts_kernel_is_cached_on_disk_at_every_optimisation_level(monkeypatch, tmp_path):
+    # before: "Cannot cache compiled function ... as it uses dynamic globals" at NUMBA_OPT=0
+    # (the tests' level: conftest.py): Numba's argsort(kind="mergesort") calls its
+    # closures through constants of their addresses, which only LLVM's optimisations drop
+    import glob
+    import warnings
+    import numba
+    assert numba.config.OPT == 0   # (tests/conftest.py)
+    monkeypatch.setenv("SRCDIFF_CACHE_DIR", str(tmp_path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", numba.NumbaWarning)
+        for make in (srcdiff.grad, srcdiff.value_and_grad, srcdiff.jvp):
+            g = make(sort_cached, jit=True)
+            g(X) if make is not srcdiff.jvp else g(X, X)
+    indexes = glob.glob(str(tmp_path / "numba" / "__pycache__" / "*sort_cached_kernel*.nbi"))
+    assert len(indexes) == 3, indexes
+
+
 def permutations(g, a, y, t, flat, fy, ft):
     return (permuted_grad(g, a, y, -1), permuted_grad(g, a, y, 0),
             permuted_tangent(t, a, y, -1), permuted_grad(fy * 2.0, flat, fy, None),
@@ -118,7 +141,8 @@ def test_the_compiled_permutations_give_the_numpy_paths_numbers():
     compiled = numba.njit(permutations)
     rng = np.random.default_rng(11)
     for a in (rng.normal(size=6), np.array([1.0, 0.0, 1.0, 1.0, -2.0, 0.0]), np.zeros(3),
-              rng.integers(0, 3, size=9).astype(float)):
+              rng.integers(0, 3, size=9).astype(float), np.array([1.0, np.nan, -1.0, 0.5]),
+              np.arange(40.0)[::-1] % 7):
         flat = np.resize(a, (2, a.size))
         args = (rng.normal(size=a.size), a, np.sort(a), rng.normal(size=a.size), flat,
                 np.sort(flat, axis=None), rng.normal(size=flat.shape))
