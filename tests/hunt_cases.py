@@ -24,6 +24,25 @@ def split(corpus):
     return cases, refused, second_order
 
 
+def corpus_tests(corpus):
+    """The two tests every hunt file runs on its corpus, parametrized by case name: each case
+    that differentiates agrees with central differences (to second order unless its options
+    say order 1), and each case refused today is refused at the user's line. A hunt file binds
+    them to module names so that pytest collects them."""
+    cases, refused, second_order = split(corpus)
+
+    @pytest.mark.parametrize("name,f,args,options", cases, ids=[c[0] for c in cases])
+    def test_program_derivatives_agree_with_finite_differences(name, f, args, options):
+        check_case(name, f, args, options, second_order)
+
+    @pytest.mark.parametrize("name,f,args,options", refused, ids=[c[0] for c in refused])
+    def test_programs_refused_today_are_refused_at_their_line(name, f, args, options):
+        check_refused(name, f, args, options)
+
+    return (test_program_derivatives_agree_with_finite_differences,
+            test_programs_refused_today_are_refused_at_their_line)
+
+
 def check_refused(name, f, args, options):
     with pytest.raises(srcdiff.SrcdiffError) as info:
         check_case(name, f, args, options, set())

@@ -8,21 +8,12 @@ import pytest
 
 import srcdiff
 from gradcheck import check, refusal
-from hunt_cases import check_case, check_refused, split
+from hunt_cases import corpus_tests
 
 import hunt22_programs as P
 
-CASES, REFUSED, SECOND_ORDER = split(P)
-
-
-@pytest.mark.parametrize("name,f,args,options", CASES, ids=[c[0] for c in CASES])
-def test_program_derivatives_agree_with_finite_differences(name, f, args, options):
-    check_case(name, f, args, options, SECOND_ORDER)
-
-
-@pytest.mark.parametrize("name,f,args,options", REFUSED, ids=[c[0] for c in REFUSED])
-def test_programs_refused_today_are_refused_at_their_line(name, f, args, options):
-    check_refused(name, f, args, options)
+(test_program_derivatives_agree_with_finite_differences,
+ test_programs_refused_today_are_refused_at_their_line) = corpus_tests(P)
 
 
 # An operator on objects of a class of the user's whose class srcdiff could not tell before
