@@ -935,20 +935,6 @@ def recursive_list_flatten(x):
     return sum(v ** 2 for v in leaves) * leaves[-1]
 
 
-def recursive_determinant(M):
-    """Determinant by cofactor expansion, recursively on minors made with np.delete."""
-    def det(A):
-        if A.shape[0] == 1:
-            return A[0, 0]
-        total = 0.0
-        for j in range(A.shape[0]):
-            minor = np.delete(np.delete(A, 0, axis=0), j, axis=1)
-            total += (-1) ** j * A[0, j] * det(minor)
-        return total
-
-    return det(M)
-
-
 def generator_with_state(x):
     """A generator of pairs (exponential moving average), unpacked in a for."""
     def ema(vals, beta=0.7):
@@ -1719,7 +1705,6 @@ CASES = [
     ("errstate_context", errstate_context, (V5,), {}),
     ("nested_loops_break_inner", nested_loops_break_inner, (V5,), {}),
     ("recursive_list_flatten", recursive_list_flatten, (V5,), {}),
-    ("recursive_determinant", recursive_determinant, (A3,), {}),
     ("generator_with_state", generator_with_state, (V5,), {}),
     ("generator_next_calls", generator_next_calls, (V3,), {}),
     ("log_info_fstring", log_info_fstring, (V5,), {}),
