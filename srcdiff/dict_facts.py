@@ -15,13 +15,12 @@ keys are read). The dict idioms (idioms.py) and method calls (lower_calls.py) as
 
 Unpacking (`a, b = v`, lower.py) and a loop unpacking its items (`for a, b in v`,
 desugar.py) go by one narrower fact, the kinds v's value may have (`_kinds`, `_item_kinds`:
-DICT, SET, SEQUENCE, UNKNOWN): a dict or a set is unpacked through iteration_order, anything
+value_kinds' DICT, SET, SEQUENCE, UNKNOWN): a dict or a set is unpacked through iteration_order, anything
 else as written (`W, b = layer` of a list of pairs passed in). A function of the user's is
-told by its return statements (`returned_kinds`); what the call passed by the markers
+told by its return statements (value_kinds.returned_kinds); what the call passed by the markers
 derivative.py notes, which call_keys.py makes part of the variant's key.
 """
-import builtins
-from collections.abc import Mapping, MappingView, Set
+from collections.abc import Mapping
 from types import FunctionType
 
 from . import syntax as S
@@ -29,18 +28,10 @@ from .callables import ARRAY_METHODS, is_user_function
 from .core import Kind
 from .lower_exprs import _stem_of_ref
 from .markers import DICT_PASSED, KEYED_ITEMS_PASSED, UNINDEXED_PASSED
+from .value_kinds import (DICTS, DISPLAY_KINDS, KEYED, SEQUENCES, SETS, UNKNOWNS, function_returns,
+                          kind_of_object, made_by, may_be_keyed, returned_kinds)
 
 DICT_VIEWS = {"values": "dict_values", "items": "dict_items", "keys": "dict_keys"}
-
-# the kinds of value a fact names (_kinds): unpacking one of _KEYED goes by its keys (a
-# dict's) or Python's order (a set's), through iteration_order; a SEQUENCE by positions
-DICT, SET, SEQUENCE, UNKNOWN = "dict", "set", "sequence", "unknown"
-_DICT, _SET = frozenset([DICT]), frozenset([SET])
-_SEQUENCE, _UNKNOWN = frozenset([SEQUENCE]), frozenset([UNKNOWN])
-_KEYED = _DICT | _SET
-_DISPLAYS = {S.Dict: _DICT, S.DictComp: _DICT, S.Set: _SET, S.SetComp: _SET,
-             S.Tuple: _SEQUENCE, S.List: _SEQUENCE, S.ListComp: _SEQUENCE}
-
 
 class DictFacts:
     """Whether a value may be a dict (a mixin of lower.Lowerer)."""
@@ -107,7 +98,7 @@ class DictFacts:
             if isinstance(node.func, S.Name) and node.func.id in self.local_functions:
                 return True
             # (helpers.weights() of a module of the user's too; not one returning a tuple)
-            return is_user_function(obj) and bool(self._call_kinds(node, seen) - _SEQUENCE)
+            return is_user_function(obj) and bool(self._call_kinds(node, seen) - SEQUENCES)
         if self._global_dict(node):
             return True
         if isinstance(node, S.Attribute):
@@ -138,23 +129,23 @@ class DictFacts:
         the user's by its return statements (`returned_kinds`); a subscript by the kinds of
         the items of what it indexes; a local by every value bound to it."""
         seen = set() if seen is None else seen
-        if type(node) in _DISPLAYS:
-            return _DISPLAYS[type(node)]
+        if type(node) in DISPLAY_KINDS:
+            return DISPLAY_KINDS[type(node)]
         if isinstance(node, S.Call):
             return self._call_kinds(node, seen)
         if isinstance(node, (S.Name, S.Attribute)) and self._global_path(node) is not None:
-            return _kind_of_object(self._callee_object(node))
+            return kind_of_object(self._callee_object(node))
         if isinstance(node, S.Subscript) and not isinstance(node.slice, S.Slice):
             return self._item_kinds(node.value, seen)
         if not isinstance(node, S.Name):
-            return _UNKNOWN
+            return UNKNOWNS
         out = frozenset()
         if node.id in self.params:
             out = self._passed_kinds(node.id)
             if node.id not in self._sources():
                 return out
         elif node.id not in self.locals or not self._sources().get(node.id):
-            return _UNKNOWN
+            return UNKNOWNS
         if node.id in seen:
             return out
         seen.add(node.id)
@@ -165,12 +156,12 @@ class DictFacts:
     def _call_kinds(self, node, seen):
         """The kinds of a call's value (see _kinds)."""
         obj = self._callee_object(node.func)
-        if _made_by(obj) is not _UNKNOWN:   # (Counter(...), OrderedDict(...), vars(cfg))
-            return _made_by(obj)
+        if made_by(obj) is not UNKNOWNS:   # (Counter(...), OrderedDict(...), vars(cfg))
+            return made_by(obj)
         if isinstance(node.func, S.Attribute) and node.func.attr == "copy" and \
                 not node.args and not node.keywords:
             return self._kinds(node.func.value, seen)   # d.copy()
-        return _may_be_keyed(self._users_returns(node, items=False))
+        return may_be_keyed(self._users_returns(node, items=False))
 
     def _users_returns(self, call, items):
         """The kinds of what the function of the user's `call` calls returns (of its items,
@@ -192,7 +183,7 @@ class DictFacts:
                 and name in {t.id for t in S.walk(n) if isinstance(t, S.Name)
                              and isinstance(t.ctx, S.Store)}]
         if len(defs) != 1 or not isinstance(defs[0], S.FunctionDef):
-            return _UNKNOWN
+            return UNKNOWNS
         fdef = defs[0]
         own = {a.id for a in S.walk(fdef.args) if isinstance(a, S.Name)} | {
             n.id for n in S.walk(fdef) if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
@@ -210,13 +201,13 @@ class DictFacts:
         """The kinds of what the call passed for parameter `name` (the variant's key)."""
         known = self.known_types
         if known.get(name + UNINDEXED_PASSED):
-            return _SET
+            return SETS
         if known.get(name) in (list, tuple) or isinstance(known.get(name), type) and \
                 issubclass(known[name], tuple):   # (a named tuple)
-            return _SEQUENCE
+            return SEQUENCES
         if known.get(name + DICT_PASSED) or name in self.containers:
-            return _DICT   # (a dict of a class of its own too)
-        return _UNKNOWN
+            return DICTS   # (a dict of a class of its own too)
+        return UNKNOWNS
 
     def _item_kinds(self, node, seen=None):
         """The kinds of the items of node's value (`for a, b in it` unpacks them): of each
@@ -233,45 +224,45 @@ class DictFacts:
         if isinstance(node, S.DictComp):
             return self._kinds(node.value, seen)
         if isinstance(node, S.Call) and self._users_returns(node, items=True) is not None:
-            return _may_be_keyed(self._users_returns(node, items=True))
+            return may_be_keyed(self._users_returns(node, items=True))
         if isinstance(node, S.Name) and node.id in self.params:
             if node.id in self._sources():
-                return _UNKNOWN | (_KEYED if self.known_types.get(
+                return UNKNOWNS | (KEYED if self.known_types.get(
                     node.id + KEYED_ITEMS_PASSED) else frozenset())
-            return _KEYED if self.known_types.get(node.id + KEYED_ITEMS_PASSED) else _UNKNOWN
+            return KEYED if self.known_types.get(node.id + KEYED_ITEMS_PASSED) else UNKNOWNS
         if isinstance(node, (S.Name, S.Attribute)) and self._global_path(node) is not None:
             value = self._callee_object(node)
             if isinstance(value, (list, tuple)):
-                return frozenset().union(*map(_kind_of_object, value))
+                return frozenset().union(*map(kind_of_object, value))
             if isinstance(value, Mapping):
-                return frozenset().union(*map(_kind_of_object, value.values()))
-            return _UNKNOWN
+                return frozenset().union(*map(kind_of_object, value.values()))
+            return UNKNOWNS
         if isinstance(node, S.Name) and node.id in self.locals and self._sources().get(node.id):
             if node.id in seen:
                 return frozenset()
             seen.add(node.id)
             out = frozenset()
             for value, direct in self._sources()[node.id]:
-                out |= self._item_kinds(value, seen) if direct else _UNKNOWN
+                out |= self._item_kinds(value, seen) if direct else UNKNOWNS
             return out
-        return _UNKNOWN
+        return UNKNOWNS
 
     def _keyed(self, node):
         """Whether unpacking node's value may unpack a dict or a set (then its keys, its
         items in Python's order: iteration_order), so `a, b = d` reads d's keys and a tuple
         a function of the user's returns, `a, b = pair(x)`, unpacks as written."""
-        return bool(self._kinds(node) & _KEYED)
+        return bool(self._kinds(node) & KEYED)
 
     def _items_keyed(self, node):
         """Whether `for a, b in node` may unpack a dict or a set (see _keyed)."""
-        return bool(self._item_kinds(node) & _KEYED)
+        return bool(self._item_kinds(node) & KEYED)
 
     def _may_be_set(self, node):
         """Whether the value is a set (`for k in S` goes through it in Python's order, by
         iteration_order: a set has no positions): a set display or comprehension, set(...)
         or frozenset(...), a module-level or closure set, a parameter passed a set, a dict's
         view or an iterator, or a local bound only to those."""
-        return self._kinds(node) == _SET
+        return self._kinds(node) == SETS
 
     def _may_hold_dicts(self, node, seen):
         """Whether items of this value may be dicts: any container may hold them."""
@@ -287,35 +278,6 @@ class DictFacts:
             return any(not direct or not isinstance(value, (S.ListComp, S.Constant))
                        for value, direct in sources) and node.id not in seen
         return not isinstance(node, S.Constant)
-
-    def _display_length(self, name):
-        """The number of items of local `name` where every binding of it in the function
-        (nested functions' too) is `name = (a, b, ...)`, a tuple display without a starred
-        item, all of one length (a tuple is never changed in place); None where it is a
-        parameter, declared global or nonlocal, or bound any other way (`name += ...`, a
-        loop's or an unpacking's target, a list display, which may grow)."""
-        cache = self.__dict__.setdefault("_display_lengths", {})
-        if name not in cache:
-            lengths, plain = set(), set()
-            for node in S.walk(self.fdef):
-                if isinstance(node, S.Assign) and any(
-                        isinstance(t, S.Name) and t.id == name for t in node.targets):
-                    plain.update(id(t) for t in node.targets)
-                    value = node.value
-                    lengths.add(len(value.elts) if len(node.targets) == 1 and isinstance(
-                        value, S.Tuple) and not any(isinstance(e, S.Starred)
-                                                    for e in value.elts) else None)
-            for node in S.walk(self.fdef):
-                if isinstance(node, S.Name) and node.id == name and id(node) not in plain \
-                        and not isinstance(node.ctx, S.Load) or \
-                        isinstance(node, (S.Global, S.Nonlocal)) and name in node.names or \
-                        isinstance(node, S.alias) and (node.asname or node.name.split(".")[0]) == name or \
-                        getattr(node, "name", None) == name and not isinstance(node, S.Name):
-                    lengths.add(None)   # (a def, a class, an import, a match's capture)
-            if name in self.params:
-                lengths.add(None)
-            cache[name] = lengths.pop() if len(lengths) == 1 else None
-        return cache[name]
 
     def _sources(self):
         """For each local name: the user expressions bound to it, as (node, True) for
@@ -341,121 +303,3 @@ class DictFacts:
                     bind(node.target, node.iter, False)
             self._source_map = out
         return self._source_map
-
-
-def _made_by(obj):
-    """The kind of what calling obj makes: dict, vars or a mapping's class, set or
-    frozenset, list, tuple or sorted."""
-    if obj is dict or obj is vars or isinstance(obj, type) and issubclass(obj, Mapping):
-        return _DICT
-    if obj in (set, frozenset):
-        return _SET
-    return _SEQUENCE if obj in (list, tuple, sorted) else _UNKNOWN
-
-
-def _kind_of_object(value):
-    """The kind of a value srcdiff holds when it transforms (module-level, closure)."""
-    if isinstance(value, Mapping):
-        return _DICT
-    if isinstance(value, (Set, MappingView)):
-        return _SET
-    if isinstance(value, (list, tuple)):
-        return _SEQUENCE
-    return _UNKNOWN
-
-
-def _may_be_keyed(kinds):
-    """What a function of the user's returns, where srcdiff can not tell it (a parameter
-    returned, a value of another function), may be a dict: unpacking it goes by
-    iteration_order, which gives a sequence as it is. None (not the user's): UNKNOWN."""
-    if kinds is None:
-        return _UNKNOWN
-    return kinds | _DICT if UNKNOWN in kinds else kinds
-
-
-def function_returns(fn, items=False):
-    """The kinds of what a function of the user's returns (of its items, where `items`):
-    `returned_kinds` of its def."""
-    from .frontend import get_source
-    try:
-        fdef = get_source(fn).node
-    except Exception:   # (no source to read: nothing can be told)
-        return _UNKNOWN
-    return returned_kinds(fdef, lambda node: _global_value(fn, node), items)
-
-
-def returned_kinds(fdef, resolve, items=False):
-    """The kinds of what the def `fdef` returns, read from its return statements (not those
-    of functions defined inside it): a dict, set, list or tuple display or comprehension, a
-    call of dict, set, list, tuple or a mapping's class (`resolve` tells what a name or
-    attribute path called means, None where not known), arithmetic or a NumPy function's
-    value (no dict), or a local bound only to those; anything else (a generator's, a
-    parameter) is UNKNOWN. Where `items`: the kinds of the items of what it returns (those
-    of a list, tuple or set display's items, or of a comprehension's element)."""
-    bound, returned = {}, []
-
-    def visit(node):
-        for child in S.iter_child_nodes(node):
-            if isinstance(child, (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)):
-                continue
-            if isinstance(child, (S.Yield, S.YieldFrom)):
-                returned.append(None)   # (a generator)
-            elif isinstance(child, S.Return):
-                returned.append(child.value)
-            elif isinstance(child, S.Assign):
-                for target in child.targets:
-                    if isinstance(target, S.Name):
-                        bound.setdefault(target.id, []).append(child.value)
-                    else:   # (a name unpacked from a value: not told)
-                        for name in S.walk(target):
-                            if isinstance(name, S.Name):
-                                bound.setdefault(name.id, []).append(None)
-            elif isinstance(child, (S.AugAssign, S.AnnAssign, S.NamedExpr, S.For,
-                                    S.comprehension)) and isinstance(child.target, S.Name):
-                bound.setdefault(child.target.id, []).append(None)
-            visit(child)
-    visit(fdef)
-
-    def kinds(node, seen):
-        if type(node) in _DISPLAYS:
-            return _DISPLAYS[type(node)]
-        if isinstance(node, (S.BinOp, S.UnaryOp)) and not isinstance(
-                getattr(node, "op", None), S.BitOr):   # (d1 | d2 of dicts is a dict)
-            return _SEQUENCE
-        if isinstance(node, S.Call):
-            obj = resolve(node.func)
-            if getattr(obj, "__module__", None) and obj.__module__.split(".")[0] == "numpy":
-                return _SEQUENCE   # (an array or a number)
-            return _made_by(obj)
-        if isinstance(node, S.Name) and node.id in bound and node.id not in seen:
-            seen.add(node.id)
-            return frozenset().union(*(_UNKNOWN if v is None else kinds(v, seen)
-                                       for v in bound[node.id]))
-        return _UNKNOWN
-
-    def item_kinds(node, seen):
-        if isinstance(node, (S.List, S.Tuple, S.Set)) and not any(
-                isinstance(e, S.Starred) for e in node.elts):
-            return frozenset().union(*(kinds(e, set(seen)) for e in node.elts))
-        if isinstance(node, (S.ListComp, S.SetComp, S.GeneratorExp)):
-            return kinds(node.elt, set(seen))
-        if isinstance(node, S.Name) and node.id in bound and node.id not in seen:
-            seen.add(node.id)
-            return frozenset().union(*(_UNKNOWN if v is None else item_kinds(v, seen)
-                                       for v in bound[node.id]))
-        return _UNKNOWN
-    read = item_kinds if items else kinds
-    return frozenset().union(*(_UNKNOWN if v is None else read(v, set())
-                               for v in returned)) or _UNKNOWN
-
-
-def _global_value(fn, node):
-    """What a name (or attribute path of one) means in fn's module, None where it is not
-    one of its globals or builtins."""
-    if isinstance(node, S.Attribute):
-        base = _global_value(fn, node.value)
-        return None if base is None else getattr(base, node.attr, None)
-    if isinstance(node, S.Name) and node.id not in fn.__code__.co_varnames and \
-            node.id not in fn.__code__.co_cellvars and node.id not in fn.__code__.co_freevars:
-        return fn.__globals__.get(node.id, getattr(builtins, node.id, None))
-    return None

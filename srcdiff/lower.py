@@ -62,6 +62,7 @@ from .lower_copies import INPLACE_METHODS, CopyInsertion
 from .lower_exprs import BINOPS, OP_NAMES, ExpressionLowering, _stem
 from .factories import names_objects
 from .names import Namer
+from .tuple_lengths import display_length
 
 
 REFUSED = {
@@ -449,9 +450,13 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         ValueError where atom holds another number of items (runtime_checks.check_unpacked),
         unless atom is a display of `count` items bound just before (in `out`), or a local
         every binding of which is a tuple display of `count` items (`t = c, d` ... `e, g = t`:
-        dict_facts' _display_length)."""
-        if isinstance(atom, S.Name) and self._display_length(atom.id) == count:
-            return
+        tuple_lengths.display_length, kept per name)."""
+        if isinstance(atom, S.Name):
+            lengths = self.__dict__.setdefault("_tuple_lengths", {})
+            if atom.id not in lengths:
+                lengths[atom.id] = display_length(self.fdef, self.params, atom.id)
+            if lengths[atom.id] == count:
+                return
         if isinstance(atom, S.Name):
             bound = next((s for s in reversed(out) if isinstance(s, S.Assign)
                           and analyze.assigned(s) == atom.id), None)

@@ -435,7 +435,7 @@ def test_a_dict_given_back_or_listed_by_a_function_of_the_users_unpacks_its_keys
 
 
 def test_what_numpy_or_arithmetic_returns_unpacks_by_position():
-    from srcdiff.dict_facts import DICT, function_returns
+    from srcdiff.value_kinds import DICT, function_returns
     assert DICT not in function_returns(_halves)
     assert DICT not in function_returns(_pair_of)
     assert function_returns(_dicts_of, items=True) == {DICT}
@@ -509,7 +509,7 @@ def _yields(x):
 
 
 def test_what_a_function_returns_is_read_from_its_return_statements():
-    from srcdiff.dict_facts import DICT, SEQUENCE, UNKNOWN, function_returns
+    from srcdiff.value_kinds import DICT, SEQUENCE, UNKNOWN, function_returns
     assert function_returns(_keyed) == {DICT} and function_returns(_keyed_by_name) == {DICT}
     assert function_returns(_pair_of) == {SEQUENCE}
     assert function_returns(_returns_either) == {DICT, SEQUENCE}

@@ -26,7 +26,7 @@ LAYERS = [
     ("compose", {"compose", "compose_calls", "compose_codegen"}),
     ("derivative", {"derivative", "call_keys", "html_view", "numba_api", "wrt"}),
     ("transform", {"transform", "forward_driver"}),
-    ("lower", {"lower", "lower_exprs", "lower_calls", "lower_methods", "frozen_calls", "nested_defs", "lower_copies", "item_sharing", "item_escapes", "desugar", "zip_headers", "dict_facts", "lowered_cache"}),
+    ("lower", {"lower", "lower_exprs", "lower_calls", "lower_methods", "frozen_calls", "nested_defs", "lower_copies", "item_sharing", "item_escapes", "desugar", "zip_headers", "dict_facts", "value_kinds", "tuple_lengths", "lowered_cache"}),
     ("reverse/forward", {"reverse", "reverse_calls", "reverse_control", "reverse_tape",
                          "reverse_writes", "reverse_callee", "rereads", "end_saves", "reduction_shapes", "forward", "forward_calls", "forward_control",
                          "forward_writes", "program", "splice", "refusals", "zero_cotangents"}),
