@@ -1,4 +1,5 @@
-"""Python's own numbers: the math module and the builtins abs, pow, float, sum, max, min.
+"""Python's own numbers: the math module, the builtins abs, pow, float, sum, max, min, and
+statistics.mean and fmean.
 
 Derivatives of math functions are written with math functions, so Python
 floats stay Python floats. Subgradients at kinks (documented choices):
@@ -6,10 +7,16 @@ floats stay Python floats. Subgradients at kinks (documented choices):
 * abs/math.fabs: derivative 0 at x == 0.
 * builtins max/min: the derivative goes to the argument Python returns, the
   first one on a tie (max(a, b) returns a when a == b).
+* math.copysign(x, y): derivative copysign(1, x) * copysign(1, y) in x (at x == 0.0 the
+  side of the zero's sign), none in y (only its sign is read).
+
+math.fsum is builtins.sum computed exactly; statistics.mean and fmean are sum(data) /
+len(data) (fmean's weights= is refused at the user's line: it is not a parameter).
 """
 import builtins
 import math
 import operator
+import statistics
 
 import numpy
 
@@ -122,6 +129,40 @@ def builtin_sum(y, iterable, start=0):
 def builtin_sum(y, iterable, start=0):
     d[y] = broadcast_like(builtins.sum(d[iterable]), y)
     d[y] = broadcast_like(d[start], y)
+
+
+@reverse(math.fsum)
+def math_fsum(y, iterable):
+    d[iterable] = builtin_sum_grad(d[y], iterable)
+
+
+@forward(math.fsum)
+def math_fsum(y, iterable):
+    d[y] = math.fsum(d[iterable])
+
+
+@reverse(statistics.mean)
+def statistics_mean(y, data):
+    d[data] = builtin_sum_grad(d[y] / builtins.len(data), data)
+
+
+@forward(statistics.mean)
+def statistics_mean(y, data):
+    d[y] = broadcast_like(builtins.sum(d[data]), y) / builtins.len(data)
+
+
+@reverse(statistics.fmean)
+def statistics_fmean(y, data):
+    d[data] = builtin_sum_grad(d[y] / builtins.len(data), data)
+
+
+@forward(statistics.fmean)
+def statistics_fmean(y, data):
+    d[y] = builtins.float(builtins.sum(d[data])) / builtins.len(data)
+
+
+partials(math.copysign, broadcast=False)(
+    lambda r, x, y: (math.copysign(1.0, x) * math.copysign(1.0, y), None))
 
 
 @reverse(builtins.max)

@@ -1806,8 +1806,6 @@ REFUSED = {
     "property_setter_roundtrip",     # s.value = ... through a @value.setter: "not a field"
     "lambda_default_argument",       # [lambda v, k=k: v * k for k in ...]; f(x) for f in fs
     "generator_next_calls",          # g = (v ** 2 for v in x); next(g): generator read once
-    "math_fsum_and_prod",            # math.fsum([...]): no derivative rule for math.fsum
-    "heaviside_sinc_copysign",       # math.copysign(v, -1.0): no derivative rule
 }
 
 # Crashes the hunt found: none (no wrong derivative either).

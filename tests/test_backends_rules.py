@@ -24,6 +24,7 @@ against central differences on the device (check_grad_on, check_jvp_on; their lo
 on CPU too, with fakes of CuPy's behaviours).
 """
 import math
+import statistics
 import os
 import operator
 
@@ -741,6 +742,13 @@ case("math.fmod", lambda v, y: math.fmod(float(np.sum(v)) * 5.0, y) * 2.0, np.ar
      wrt=(0, 1))
 case("math.remainder", lambda v, y: math.remainder(float(np.sum(v)) * 5.0, y) * 2.0,
      np.array([1.3]), 0.7, wrt=(0, 1))
+case("math.fsum", lambda a, b: math.fsum([float(np.sum(a)), float(np.sum(a * b))]) * 2.0,
+     _x(3), _x(3), wrt=(0, 1))
+case("statistics.mean", lambda a, b: statistics.mean([float(np.sum(a)), float(np.sum(b * b))]),
+     _x(3), _x(3), wrt=(0, 1))
+case("statistics.fmean", lambda a: statistics.fmean([float(np.sum(a)), float(np.sum(a * a))]),
+     _x(3))
+case("math.copysign", lambda v: math.copysign(float(np.sum(v)), -1.0) * 2.0, np.array([0.7]))
 
 
 # templates/grids.py, random.py and the rules the audit of nondifferentiable.py added ------

@@ -1,5 +1,6 @@
 """Every rule in templates/python.py (math module, builtins) against central differences."""
 import math
+import statistics
 
 import numpy as np
 import pytest
@@ -125,3 +126,31 @@ def test_in_place_operator_functions(name):
         y = fn(y, x)
         return np.sum(y)
     check(f, np.array([[1.5, 0.5], [0.2, 1.1]]))
+
+
+def test_math_fsum():
+    check(lambda s, t: math.fsum([s, t * t, math.sin(s)]) * 2.0, 0.3, 0.5, wrt=(0, 1), order=2)
+    check(lambda x: math.fsum(v * v for v in x) ** 2, np.array([0.3, -1.2, 0.7]), order=2)
+    check(lambda x: math.fsum(x) * x[0], np.array([0.3, -1.2, 0.7]), order=2)
+
+
+@pytest.mark.parametrize("fn", [statistics.mean, statistics.fmean])
+def test_statistics_mean_and_fmean(fn):
+    check(lambda s, t: fn([s, t * t, s * t]) ** 2, 0.3, 0.5, wrt=(0, 1), order=2)
+    check(lambda x: fn(x) * x[1], np.array([0.3, -1.2, 0.7]), order=2)
+    check(lambda x: fn([v ** 3 for v in x]) * 2.0, np.array([0.3, -1.2, 0.7]), order=2)
+
+
+def test_statistics_fmean_weights_are_refused_at_the_line():
+    def weighted(x):
+        return statistics.fmean([x[0], x[1]], weights=[1.0, 2.0])
+    with pytest.raises(srcdiff.SrcdiffError, match="weights"):
+        srcdiff.grad(weighted)(np.array([0.3, 0.5]))
+
+
+@pytest.mark.parametrize("y", [-1.0, 2.0, -0.0])
+def test_math_copysign(y):
+    check(lambda x: math.copysign(x * x, y) * x, 0.7, order=2)
+    check(lambda x: math.copysign(x, y) * 3.0, -0.4, order=2)
+    check(lambda x, t: math.copysign(x, t) * t, 0.6, y + 0.1 if y == 0 else y, wrt=(0, 1),
+          order=2)
