@@ -49,6 +49,7 @@ import types
 import numpy
 
 from . import syntax as S
+from .accumulate_loops import quote_at
 from .census import call_writes_into
 
 _SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
@@ -146,6 +147,22 @@ def read_after_update(name, node):
                id(n) not in inside and (n.lineno, n.col_offset) > first for n in S.walk(node))
 
 
+def _comprehension_own(tree):
+    """The ids of the Name nodes of `tree` that are a comprehension's own variables (bound by
+    one of its `for` targets; Python gives a comprehension a scope of its own), read or bound
+    inside it, but for its first iterable's, which the enclosing scope evaluates."""
+    out = set()
+    for comp in S.walk(tree):
+        if not isinstance(comp, (S.ListComp, S.SetComp, S.DictComp, S.GeneratorExp)):
+            continue
+        names = {t.id for g in comp.generators for t in S.walk(g.target)
+                 if isinstance(t, S.Name)}
+        outer = {id(n) for n in S.walk(comp.generators[0].iter)}
+        out.update(id(n) for n in S.walk(comp) if isinstance(n, S.Name) and
+                   n.id in names and id(n) not in outer)
+    return out
+
+
 def _root(node):
     while isinstance(node, (S.Subscript, S.Attribute)):
         node = node.value
@@ -165,15 +182,16 @@ class _Rows:
         self.taken = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
         self.bound_count = {}
         updates = {id(n.target) for n in own if isinstance(n, S.AugAssign)}
+        inner = _comprehension_own(fdef)   # (`sum(... for p in params)`: another p)
         for n in own:   # (`row op= e` is no binding of row: a write into it, see written)
             if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Del)) and \
-                    id(n) not in updates:
+                    id(n) not in updates and id(n) not in inner:
                 self.bound_count[n.id] = self.bound_count.get(n.id, 0) + 1
         self.updated = {n.target.id for n in own if isinstance(n, S.AugAssign) and
                         isinstance(n.target, S.Name)}
         self.loads = {}
         for n in S.walk(fdef):
-            if isinstance(n, S.Name) and isinstance(n.ctx, S.Load):
+            if isinstance(n, S.Name) and isinstance(n.ctx, S.Load) and id(n) not in inner:
                 self.loads[n.id] = self.loads.get(n.id, 0) + 1
         self.outside = set()   # names a nested scope reads or a declaration names
         for n in own:
@@ -321,16 +339,24 @@ class _Rows:
         """Whether the statement `before`, just before the loop, binds `seq` (bound nowhere
         else) to a list comprehension each of whose items is a new object no other name
         holds (`[A[i].copy() for i in range(n)]`, `[numpy.sin(A[i]) for i in ...]`, `[A[i] *
-        2.0 ...]`, A surely an array): the loop's row, written, is that item; its copy
-        stored back under its index is seen by no other name. The run checks each item is
+        2.0 ...]`, A surely an array), or to a list display of such items (`[A[:3].copy(),
+        A[3:].copy()]`: each evaluated once, a new object each): the loop's row, written, is
+        that item; its copy stored back under its index is seen by no other name. The run checks each item is
         an array of its own (runtime_checks.check_item_arrays): a number is bound anew by
         `row op= e`."""
         if not (isinstance(before, S.Assign) and len(before.targets) == 1 and
                 isinstance(before.targets[0], S.Name) and before.targets[0].id == seq and
-                isinstance(before.value, S.ListComp) and self.bound_count.get(seq) == 1 and
-                len(before.value.generators) == 1):
+                self.bound_count.get(seq) == 1):
             return False
-        elt = before.value.elt
+        value = before.value
+        if isinstance(value, S.ListComp) and len(value.generators) == 1:
+            return self.new_item(value.elt, known)
+        return isinstance(value, S.List) and bool(value.elts) and all(
+            not isinstance(e, S.Starred) and self.new_item(e, known) for e in value.elts)
+
+    def new_item(self, elt, known):
+        """Whether each evaluation of `elt` makes a new object no other name holds (new_items'
+        items)."""
 
         def of_array(node):   # A, A[i], A[i][j]: A surely an array
             while isinstance(node, S.Subscript):
@@ -465,9 +491,9 @@ class _Rows:
         else:   # a name others may read: the run checks that its rows are views
             seq = seq_node.id
         at = self._fresh(f"{row}_i")
-        head = S.quote(f"for {at} in range(len({seq})):\n    pass")[0]
-        take = S.quote(f"{row} = {seq}[{at}].copy()")[0]
-        count = S.quote(f"{index} = {at}")[0] if index is not None else None
+        head = quote_at(f"for {at} in range(len({seq})):\n    pass", loop)[0]
+        take = quote_at(f"{row} = {seq}[{at}].copy()", loop)[0]
+        count = quote_at(f"{index} = {at}", loop)[0] if index is not None else None
         # `row op= e` with row read after it: the scalar idiom where A is 1-D (the update
         # binds row anew, A unchanged), a write into A's row where it has more dimensions:
         # stored back only there
@@ -508,7 +534,7 @@ class _Rows:
             out.append(stmt)
             if row in self.written(stmt):   # (a list keeps what it is given: a copy)
                 stored = f"{row}.copy()" if listed else row
-                back = S.quote(f"if {seq}.ndim > 1:\n    {seq}[{index}] = {stored}" if either
-                               else f"{seq}[{index}] = {stored}")[0]
+                back = quote_at(f"if {seq}.ndim > 1:\n    {seq}[{index}] = {stored}" if either
+                                else f"{seq}[{index}] = {stored}", stmt)[0]
                 out.append(S.place_unplaced(back, stmt))
         return out

@@ -2368,7 +2368,6 @@ REFUSED = {
     # false refusals (the derivative exists), left for a later session:
     "class_holding_buffer",          # a class defined inside the function
     "class_polynomial_derivative",   # p.shifted(0.1)(0.5): a call of a call's result
-    "weight_decay_inplace_list",     # for p in params: p *= 0.9 (params holds copies)
     "try_finally_counter",           # try/finally (refused as such; the reason was wrong
     #   before: "in forward mode: it reads a list or dict", try_blocks._answers_only)
     "enumerate_reversed_list",       # enumerate(reversed(vals)) in a for header

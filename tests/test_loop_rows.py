@@ -11,6 +11,7 @@ import pytest
 
 import srcdiff
 import hunt27_programs
+import hunt28_programs
 from gradcheck import check
 from rewritten import run_def
 from srcdiff import loop_rows
@@ -623,3 +624,50 @@ def test_a_slice_of_the_row_given_to_copyto_is_a_write_into_it():
     assert loop_rows._writes_into("row", loop.body)
     picked = S.parse_function("def f(B):\n    for row in B:\n        np.copyto(row[[0]], 2.0)")
     assert not loop_rows._writes_into("row", picked.body[0].body)
+
+
+# The same loop over a list display of new arrays (`params = [w[:3].copy(), w[3:].copy()]`,
+# just before the loop: each item evaluated once, a new object each) was refused as a write
+# into shared items (hunt28's weight_decay_inplace_list); it goes over indices now, as over a
+# comprehension's new items. A comprehension's own `p` after the loop (`sum(... for p in
+# params)`) is another variable, no reading of the loop's row after it.
+def _decayed_in_place(w):
+    params = [w[:3].copy(), np.tanh(w[3:]), w[1:4] * 2.0]
+    for k, p in enumerate(params):
+        p *= 0.9
+        p -= 0.05 * p ** 3 + 0.01 * k
+    return sum(np.sum(p ** 2 * np.arange(1.0, 4.0)) for p in params)
+
+
+def _display_item_held_by_a_name(w):   # a is params[0] itself: it sees the writes
+    a = w[:3] * 1.0
+    params = [a, w[3:].copy()]
+    for p in params:
+        p *= 0.9
+    return np.sum(a ** 2) + sum(np.sum(p) for p in params)
+
+
+def _display_items_numbers(w):   # p *= 2.0 binds a number anew: params unchanged
+    params = [w[0] * 1.0, w[1] * 2.0]
+    for p in params:
+        p *= 2.0
+        p += p * p
+    return sum(params)
+
+
+def test_a_loop_writing_a_list_display_of_new_arrays_differentiates():
+    w = np.array([0.3, -0.8, 1.2, 0.5, -0.4, 0.9])
+    check(_decayed_in_place, w, order=2)
+    check(hunt28_programs.weight_decay_inplace_list, w, order=2)
+    # the checks the rewrite brings are located at the user's lines (not line 1 of the file)
+    text = srcdiff.source(srcdiff.grad(hunt28_programs.weight_decay_inplace_list))
+    assert "hunt28_programs.py:1'" not in text and "check_item_arrays" in text
+
+
+@pytest.mark.parametrize("f,match", [
+    (_display_item_held_by_a_name, "shared, not copies"),
+    (_display_items_numbers, "an item of type float64")])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_list_display_whose_items_are_held_or_numbers_stays_refused(f, match, mode):
+    from gradcheck import refusal
+    assert match in str(refusal(f, (np.array([0.3, -0.8, 1.2, 0.5, -0.4, 0.9]),), mode))
