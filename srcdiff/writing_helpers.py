@@ -169,7 +169,10 @@ def take(lw, node, fn, fdef, params, args, writes, error, out=(), guard=None):
     (lower_copies); `rewrite` then runs the variant where the run gives an array, and the
     call as it was, after that check, where it does not (`updated`)."""
     from .callables import LocalFunction
-    if isinstance(fn, LocalFunction) or not isinstance(fn, types.FunctionType):
+    local = fn
+    if isinstance(fn, LocalFunction):
+        fn = standalone(fn, _bound_names(lw.fdef))
+    if not isinstance(fn, types.FunctionType):
         return False
     variadic = {getattr(a, "id", None) or getattr(a, "arg", None)
                 for a in (fdef.args.vararg, fdef.args.kwarg) if a is not None}
@@ -193,9 +196,76 @@ def take(lw, node, fn, fdef, params, args, writes, error, out=(), guard=None):
     if not hasattr(lw, "handed_back"):
         lw.handed_back = []
     lw.handed_back.append(types.SimpleNamespace(
-        args=[id(a) for a in args], fn=fn, variant=variant, written=written, error=error,
+        args=[id(a) for a in args], fn=fn, called=local, variant=variant, written=written, error=error,
         views=views, guard=guard, line=getattr(node, "lineno", lw.line)))
     return True
+
+
+def _bound_names(fdef):
+    """The names a function's text binds anywhere (its parameters, assignments, defs,
+    imports), nested functions' too: more than it binds."""
+    names = set()
+    for n in S.walk(fdef):
+        if isinstance(n, S.Name) and not isinstance(n.ctx, S.Load):
+            names.add(n.id)
+        elif isinstance(n, (S.FunctionDef, S.ClassDef)):
+            names.add(n.name)
+        elif isinstance(n, S.alias):
+            names.add((n.asname or n.name).split(".")[0])
+    return names
+
+
+def _global_reads(code):
+    """The global (and attribute) names `code` and the code nested in it read."""
+    names = set(code.co_names)
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            names |= _global_reads(c)
+    return names
+
+
+def standalone(local, enclosing=()):
+    """A function defined inside the differentiated one (callables.LocalFunction) that reads
+    none of its variables, no other nested function and no default but literals, made a
+    plain Python function of its own text (the enclosing function's globals, the user's file
+    name and line numbers: get_source reads its text), so that its writes into what it is
+    given can be handed back as a module-level helper's are; else None. `enclosing`: the
+    names the enclosing function binds, which the function must not read. Made once each."""
+    from . import loader
+    if local.free or local.variadic or getattr(local, "nested", None) or \
+            getattr(local.source, "lifted", None) is not None or local.resolver is None:
+        return None
+    made = getattr(local, "_standalone", False)
+    if made is not False:
+        return made
+    local._standalone = None   # (None until made: a refusal stays one)
+    node = getattr(local, "written", None)
+    source = local.source
+    if not isinstance(node, S.FunctionDef) or node.decorator_list or \
+            not getattr(node, "end_lineno", None):
+        return None
+    first, last = node.lineno, node.end_lineno
+    text = "\n" * (first - 1) + textwrap.dedent("".join(source.lines[first - 1:last]))
+    try:
+        code = compile(text, source.filename, "exec", dont_inherit=True)
+    except SyntaxError:
+        return None
+    inner = [c for c in code.co_consts if isinstance(c, types.CodeType)
+             and c.co_name == node.name]
+    if len(inner) != 1 or inner[0].co_freevars or _global_reads(inner[0]) & set(enclosing):
+        return None   # (a name the enclosing function binds: Python's closure reads it)
+    scope = {}
+    try:
+        exec(code, local.resolver.globals, scope)   # (only the def: its defaults literals)
+    except Exception:  # noqa: BLE001 (a default it cannot compute alone: refused as before)
+        return None
+    fn = scope.get(node.name)
+    if not isinstance(fn, types.FunctionType):
+        return None
+    fn.__qualname__ = local.__qualname__
+    loader._SOURCES[fn.__code__] = text
+    local._standalone = fn
+    return fn
 
 
 def _view_taken(lw, temp, out):
@@ -352,8 +422,9 @@ def _find(body, note):
     for block in blocks(body):
         for i, stmt in enumerate(block):
             value = getattr(stmt, "value", None)
-            if getattr(stmt, "sd", None) is not None and stmt.sd.func is note.fn and \
-                    isinstance(value, S.Call) and stmt.sd.user_call is None and \
+            if getattr(stmt, "sd", None) is not None and stmt.sd.func is note.called and \
+                    isinstance(value, S.Call) and (stmt.sd.user_call is None or (
+                        note.called is not note.fn and stmt.sd.user_call.form == "local")) and \
                     [id(a) for a in value.args] == note.args and \
                     (isinstance(stmt, S.Expr) or isinstance(stmt.targets[0], S.Name)):
                 return block, i

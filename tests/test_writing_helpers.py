@@ -363,3 +363,54 @@ def _shared_items(x):
 def test_a_list_repeating_an_array_is_not_handed_to_a_writing_helper():
     with pytest.raises(srcdiff.UnsupportedCodeError, match="writes into its argument"):
         srcdiff.grad(_shared_items)(np.array([0.3, -0.7]))
+
+
+# -- a helper defined inside the differentiated function (standalone) -------------------------
+K_LATE = 5.0
+
+
+def nested_centering(x):
+    def center_(v, s):
+        v -= np.mean(v)
+        v *= s
+    w = np.tanh(x)
+    center_(w, 2.0)
+    return np.sum(np.sin(w) * x)
+
+
+def nested_filling(x):
+    def fill_(out, v):
+        out[:] = np.tanh(v)
+    o = np.zeros(3)
+    fill_(o, x)
+    return np.sum(o * x)
+
+
+def nested_scaling_seen_by_alias(x):
+    def scale_(v):
+        v *= 2.0
+    w = x * 1.0
+    u = w
+    scale_(w)
+    return np.sum(u * x)
+
+
+@pytest.mark.parametrize("f", [nested_centering, nested_filling,
+                               nested_scaling_seen_by_alias])
+def test_a_nested_helper_reading_none_of_its_enclosing_variables(f):
+    check(f, X, order=2)
+
+
+def nested_reading_a_later_name(x):
+    def scale_(v):
+        v *= K_LATE
+    K_LATE = 2.0   # noqa: N806 (the closure reads this one, not the global)
+    w = x * 1.0
+    scale_(w)
+    return np.sum(w * w)
+
+
+def test_a_nested_helper_reading_an_enclosing_name_stays_refused():
+    with pytest.raises(srcdiff.SrcdiffError, match="updates its argument 'v' in place") as err:
+        srcdiff.grad(nested_reading_a_later_name)(X)
+    assert "v *= K_LATE" in str(err.value)
