@@ -301,6 +301,7 @@ def _rewrite(body, lines, user_file):
                                user_file)
     for s in body:
         for n in ast.walk(s):
+            _set_orders(n, edits, replace, lines, user_file)
             _python_powers(n, edits, replace, lines, user_file)
             if _call_name(n) == "round" and len(n.args) + len(n.keywords) > 1:
                 raise _refusal("round(x, ndigits) rounds otherwise in Numba (2.675 to 2.68; "
@@ -319,6 +320,42 @@ def _rewrite(body, lines, user_file):
             continue
         out.append(_method_reductions(text))
     return "\n".join(out)
+
+
+def _number_set(node):
+    """The tuple Python makes of `tuple({...})` of a set literal of numbers (the order
+    CPython iterates it in, the NumPy path's at run time: numbers hash the same in every
+    process), or None."""
+    if _call_name(node) != "tuple" or len(node.args) != 1 or node.keywords or \
+            not isinstance(node.args[0], ast.Set):
+        return None
+    try:
+        items = ast.literal_eval(node.args[0])
+    except ValueError:
+        return None
+    if not all(type(v) in (int, float, bool) for v in items):
+        return None
+    return tuple(items)
+
+
+class _SetOrders(ast.NodeTransformer):
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        items = _number_set(node)
+        return node if items is None else ast.Tuple(
+            [ast.Constant(v) for v in items], ast.Load())
+
+
+def _set_orders(n, edits, replace, lines, user_file):
+    """A statement iterating a set literal of numbers (`tuple({0, 2})`) with the tuple in
+    CPython's order written out (Numba has no tuple of a set, and its set may iterate in
+    another order)."""
+    if isinstance(n, (ast.Assign, ast.Expr)) and \
+            any(_number_set(x) is not None for x in ast.walk(n)):
+        if n.lineno in edits:
+            raise _refusal("a set literal on a line Numba needs rewritten otherwise", n,
+                           lines, user_file)
+        replace(n, ast.unparse(_SetOrders().visit(copy.deepcopy(n))))
 
 
 def _unsure_power(node):
