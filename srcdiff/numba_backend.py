@@ -299,6 +299,7 @@ def _rewrite(body, lines, user_file):
                                "compiled path follows a tape only where a variable is pushed "
                                "(tape.append(v)) and popped (v = tape.pop())", n, lines,
                                user_file)
+    _index_lists(body, edits, replace)
     for s in body:
         for n in ast.walk(s):
             _set_orders(n, edits, replace, lines, user_file)
@@ -320,6 +321,44 @@ def _rewrite(body, lines, user_file):
             continue
         out.append(_method_reductions(text))
     return "\n".join(out)
+
+
+_INDEX_TAKERS = ("saved_item", "take_and_zero", "scatter_add")
+
+
+def _index_lists(body, edits, replace):
+    """`list_1 = [0, 2]`, a list literal of integers read only as an index (`x[list_1]`, and
+    the index of saved_item, take_and_zero, scatter_add), made the array of those positions
+    (`numpy.array([0, 2])`: Numba indexes by an array, not a list; NumPy indexes by
+    both alike)."""
+    made, uses = {}, {}
+    for s in body:
+        for n in ast.walk(s):
+            if isinstance(n, ast.Assign) and len(n.targets) == 1 and \
+                    isinstance(n.targets[0], ast.Name) and isinstance(n.value, ast.List) and \
+                    n.value.elts and all(isinstance(e, ast.Constant) and type(e.value) is int
+                                         for e in n.value.elts):
+                made.setdefault(n.targets[0].id, []).append(n)
+    for s in body:
+        for n in ast.walk(s):
+            indexed = []
+            if isinstance(n, ast.Subscript):
+                indexed.append(n.slice)
+            elif isinstance(n, ast.Call) and _call_name(n) in _INDEX_TAKERS and \
+                    len(n.args) >= 3:
+                indexed.append(n.args[2] if _call_name(n) == "scatter_add" else n.args[1])
+            for x in indexed:
+                if isinstance(x, ast.Name):
+                    uses[id(x)] = True
+    for s in body:
+        for n in ast.walk(s):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in made \
+                    and id(n) not in uses:
+                made.pop(n.id)
+    for name, assigns in made.items():
+        if len(assigns) == 1 and assigns[0].lineno not in edits:
+            n = assigns[0]
+            replace(n, f"{name} = numpy.array({ast.unparse(n.value)})")
 
 
 def _number_set(node):
