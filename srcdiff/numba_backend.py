@@ -299,8 +299,10 @@ def _rewrite(body, lines, user_file):
                                "compiled path follows a tape only where a variable is pushed "
                                "(tape.append(v)) and popped (v = tape.pop())", n, lines,
                                user_file)
+    _index_lists(body, edits, replace)
     for s in body:
         for n in ast.walk(s):
+            _set_orders(n, edits, replace, lines, user_file)
             _python_powers(n, edits, replace, lines, user_file)
             if _call_name(n) == "round" and len(n.args) + len(n.keywords) > 1:
                 raise _refusal("round(x, ndigits) rounds otherwise in Numba (2.675 to 2.68; "
@@ -319,6 +321,80 @@ def _rewrite(body, lines, user_file):
             continue
         out.append(_method_reductions(text))
     return "\n".join(out)
+
+
+_INDEX_TAKERS = ("saved_item", "take_and_zero", "scatter_add")
+
+
+def _index_lists(body, edits, replace):
+    """`list_1 = [0, 2]`, a list literal of integers read only as an index (`x[list_1]`, and
+    the index of saved_item, take_and_zero, scatter_add), made the array of those positions
+    (`numpy.array([0, 2])`: Numba indexes by an array, not a list; NumPy indexes by
+    both alike)."""
+    made, uses = {}, {}
+    for s in body:
+        for n in ast.walk(s):
+            if isinstance(n, ast.Assign) and len(n.targets) == 1 and \
+                    isinstance(n.targets[0], ast.Name) and isinstance(n.value, ast.List) and \
+                    n.value.elts and all(isinstance(e, ast.Constant) and type(e.value) is int
+                                         for e in n.value.elts):
+                made.setdefault(n.targets[0].id, []).append(n)
+    for s in body:
+        for n in ast.walk(s):
+            indexed = []
+            if isinstance(n, ast.Subscript):
+                indexed.append(n.slice)
+            elif isinstance(n, ast.Call) and _call_name(n) in _INDEX_TAKERS and \
+                    len(n.args) >= 3:
+                indexed.append(n.args[2] if _call_name(n) == "scatter_add" else n.args[1])
+            for x in indexed:
+                if isinstance(x, ast.Name):
+                    uses[id(x)] = True
+    for s in body:
+        for n in ast.walk(s):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in made \
+                    and id(n) not in uses:
+                made.pop(n.id)
+    for name, assigns in made.items():
+        if len(assigns) == 1 and assigns[0].lineno not in edits:
+            n = assigns[0]
+            replace(n, f"{name} = numpy.array({ast.unparse(n.value)})")
+
+
+def _number_set(node):
+    """The tuple Python makes of `tuple({...})` of a set literal of numbers (the order
+    CPython iterates it in, the NumPy path's at run time: numbers hash the same in every
+    process), or None."""
+    if _call_name(node) != "tuple" or len(node.args) != 1 or node.keywords or \
+            not isinstance(node.args[0], ast.Set):
+        return None
+    try:
+        items = ast.literal_eval(node.args[0])
+    except ValueError:
+        return None
+    if not all(type(v) in (int, float, bool) for v in items):
+        return None
+    return tuple(items)
+
+
+class _SetOrders(ast.NodeTransformer):
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        items = _number_set(node)
+        return node if items is None else ast.Tuple(
+            [ast.Constant(v) for v in items], ast.Load())
+
+
+def _set_orders(n, edits, replace, lines, user_file):
+    """A statement iterating a set literal of numbers (`tuple({0, 2})`) with the tuple in
+    CPython's order written out (Numba has no tuple of a set, and its set may iterate in
+    another order)."""
+    if isinstance(n, (ast.Assign, ast.Expr)) and \
+            any(_number_set(x) is not None for x in ast.walk(n)):
+        if n.lineno in edits:
+            raise _refusal("a set literal on a line Numba needs rewritten otherwise", n,
+                           lines, user_file)
+        replace(n, ast.unparse(_SetOrders().visit(copy.deepcopy(n))))
 
 
 def _unsure_power(node):

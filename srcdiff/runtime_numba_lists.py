@@ -11,16 +11,19 @@ to as its list is), `scatter_add` adds an item's adjoint into it (`lst[k]` in re
 `pop_adjoint` splits off the last item's adjoint (`lst.append(v)` in reverse),
 `unpop_adjoint` puts a popped item's adjoint back at the end (`x = lst.pop()` in reverse,
 the list already restored), and `sort_order` gives the positions of a list's keys in the
-order `sorted` puts them (stable, as sorted is; an array of integers). The plain Python
+order `sorted` puts them (stable, as sorted is; an array of integers), and `list(x)` of a
+real vector is a list of floats (`sequence_of`; its adjoint `sequence_of_grad` the vector of
+the items' adjoints, its tangent `sequence_of_tangent` the list of the tangent's items). The plain Python
 functions (`HELPERS`; zeros_like_value and scatter_add are runtime_numba_helpers') do the same,
-so the emitted source reads and runs without Numba. A list of arrays, a list's slice and
-a list of complex numbers have no implementation here: Numba's typing error is the located
+so the emitted source reads and runs without Numba. A list of arrays (list(x) of a
+matrix), tuple(x), a list's slice and a list of complex numbers have no implementation here: Numba's typing error is the located
 refusal, and jit='auto' runs the NumPy path.
 
 Importing this module does not import Numba.
 """
 import numpy
 
+from .runtime_containers import sequence_of, sequence_of_grad, sequence_of_tangent
 from .runtime_numba_helpers import scatter_add, zeros_like_value
 from .runtime_values import sort_order
 
@@ -40,7 +43,8 @@ def unpop_adjoint(buffer, value, grad):
     return rest + [0.0 if grad is None else grad]
 
 
-HELPERS = {f.__name__: f for f in (pop_adjoint, unpop_adjoint, sort_order)}
+HELPERS = {f.__name__: f for f in (pop_adjoint, unpop_adjoint, sort_order, sequence_of,
+                                    sequence_of_grad, sequence_of_tangent)}
 
 
 def install(overload, register_jitable, nt, is_array, is_number):
@@ -121,6 +125,40 @@ def install(overload, register_jitable, nt, is_array, is_number):
             out.append(0.0 if grad is None else float(grad))
             return out
         return put_back
+
+    def listing(kind):
+        """Whether `kind` is the builtin list (tuple(x) of a vector: the NumPy path's)."""
+        return getattr(kind, "typing_key", None) is list or \
+            getattr(getattr(kind, "instance_type", None), "name", None) == "list" or \
+            getattr(getattr(kind, "key", None), "__name__", None) == "list"
+
+    @overload(sequence_of)
+    def _sequence_of(kind, value):
+        if listing(kind) and vector(value) and is_number(value.dtype) and real(value):
+            def numbers(kind, value):
+                return [float(value[k]) for k in range(value.shape[0])]
+            return numbers
+
+    @overload(sequence_of_grad)
+    def _sequence_of_grad(grad, value):
+        if not (vector(value) and real(value)):
+            return None
+        if float_list(grad):
+            def stacked(grad, value):
+                if len(grad) != value.shape[0]:
+                    raise ValueError("srcdiff: the adjoint of list(x) is not as long as x")
+                out = numpy.empty(value.shape[0])
+                for k in range(value.shape[0]):
+                    out[k] = grad[k]
+                return out
+            return stacked
+        if isinstance(grad, nt.NoneType):
+            return lambda grad, value: numpy.zeros(value.shape[0])
+
+    @overload(sequence_of_tangent)
+    def _sequence_of_tangent(tangent, value):
+        if vector(value) and real(value) and vector(tangent) and real(tangent):
+            return lambda tangent, value: [float(tangent[k]) for k in range(tangent.shape[0])]
 
     @overload(sort_order)
     def _sort_order(keys, reverse=False):

@@ -248,3 +248,54 @@ def test_a_tape_read_otherwise_is_refused_quoting_the_emitted_line():
     text = str(info.value)
     assert "`n = len(tape)` reads the tape tape" in text and "tape.append(v)" in text
     assert info.value.lineno == 7, text
+
+
+def over_a_set(x):
+    s = 0.0
+    for k in {3, 0, 2, 1}:   # the order matters: CPython's, as on the NumPy path
+        s = s * 0.5 + x[k] ** 2 * x[0]
+    return s
+
+
+def over_a_mixed_set(x):
+    s = 0.0
+    for k in {3, 0, 2.0}:
+        s = s * 0.5 + x[int(k)] * x[0]
+    return s
+
+
+@needs_numba
+def test_a_loop_over_a_set_literal_of_numbers_compiles_in_pythons_order():
+    from numba_checks import check_jit
+    x = np.array([0.3, -0.7, 0.5, 1.2])
+    check_jit(over_a_set, x)
+    np.testing.assert_allclose(srcdiff.grad(over_a_set, jit=True)(x),
+                               srcdiff.grad(over_a_set)(x), rtol=1e-12)
+    assert f"= {tuple({3, 0, 2, 1})}" in source_after_call(srcdiff.grad(over_a_set, jit=True), x)
+    with pytest.raises(numba_backend.NumbaUnsupported, match=r"test_numba_backend.py:\d+"):
+        srcdiff.grad(over_a_mixed_set, jit=True)(x)   # an int and a float: refused
+
+
+def read_by_a_list(x):
+    y = x[[0, 2, 2]] * 2.0   # a repeated position: its adjoints add up
+    m = x.reshape(2, 2)
+    return np.sum(y * y) + np.sum(m[[1, 0]] * m) + len([0, 1])
+
+
+def written_by_a_list(x):
+    z = np.zeros(4)
+    z[[1, 3]] = x[:2]
+    return np.sum(z * x)
+
+
+@needs_numba
+def test_a_list_literal_index_read_compiles_and_its_write_is_refused():
+    from numba_checks import check_jit
+    x = np.array([0.3, -0.7, 0.5, 1.2])
+    check_jit(read_by_a_list, x)
+    np.testing.assert_allclose(srcdiff.grad(read_by_a_list, jit=True)(x),
+                               srcdiff.grad(read_by_a_list)(x), rtol=1e-12)
+    assert "= numpy.array([0, 2, 2])" in source_after_call(
+        srcdiff.grad(read_by_a_list, jit=True), x)
+    with pytest.raises(numba_backend.NumbaUnsupported, match=r"test_numba_backend.py:\d+"):
+        srcdiff.grad(written_by_a_list, jit=True)(x)

@@ -1,5 +1,6 @@
 """srcdiff/runtime_numba_lists.py: jit=True on lists of numbers: `lst.pop()` and
-`lst.append(v)` in loops (pop_adjoint, unpop_adjoint) and `sorted` (sort_order), each refused
+`lst.append(v)` in loops (pop_adjoint, unpop_adjoint), `sorted` (sort_order) and `for v in
+list(x)` over a vector (sequence_of), each refused
 before ("srcdiff's helper ... has no Numba version"), checked against finite differences and,
 at ties, against the NumPy path; each Numba version on its own against the NumPy path's
 helper on varied inputs; a list of arrays is refused at the user's line (jit='auto' runs the
@@ -10,7 +11,8 @@ import pytest
 import srcdiff
 from numba_checks import (check_jit, needs_numba, own_cache,  # noqa: F401 (own_cache: autouse)
                           source_after_call)
-from srcdiff import numba_backend, runtime, runtime_numba, runtime_numba_lists, runtime_values
+from srcdiff import (numba_backend, runtime, runtime_containers, runtime_numba,
+                     runtime_numba_lists, runtime_values)
 from srcdiff.runtime_numba import (pop_adjoint, scatter_add, sort_order, unpop_adjoint,
                                    zeros_like_value)
 
@@ -64,6 +66,66 @@ def test_ties_in_sorted_share_as_the_numpy_path():
         for f in (sorted_descending, sorted_array):
             np.testing.assert_allclose(srcdiff.grad(f, jit=True)(x), srcdiff.grad(f)(x),
                                        rtol=1e-12)
+
+
+def over_listed(x):
+    s = 0.0
+    for v in list(x * 1.5):
+        s = s * 0.5 + np.sin(v) * v
+    return s + len(list(x))
+
+
+def listed_twice(x):   # list + list concatenates, list * 2 repeats: refused, never added
+    a = list(x) + list(x)
+    return sum(a) * x[0]
+
+
+def over_rows(x):
+    s = 0.0
+    for r in list(x.reshape(2, 2)):
+        s = s + np.sum(r * r)
+    return s
+
+
+def over_tuple(x):
+    s = 0.0
+    for v in tuple(x):
+        s = s + v * v
+    return s
+
+
+@needs_numba
+def test_a_loop_over_list_of_a_vector_differentiates_under_jit():
+    check_jit(over_listed, X)
+    np.testing.assert_allclose(srcdiff.grad(over_listed, jit=True)(X),
+                               srcdiff.grad(over_listed)(X), rtol=1e-12)
+    assert "sequence_of(" in source_after_call(srcdiff.grad(over_listed, jit=True), X)
+
+
+def listings(x, g, t):
+    return (runtime_containers.sequence_of(list, x), runtime_containers.sequence_of_grad(g, x),
+            runtime_containers.sequence_of_grad(None, x),
+            runtime_containers.sequence_of_tangent(t, x))
+
+
+@needs_numba
+def test_the_compiled_list_of_a_vector_gives_the_numpy_paths_numbers():
+    import numba
+    runtime_numba.install()
+    compiled = numba.njit(listings)
+    for x in (X, np.arange(3), np.ones(1)):
+        g, t = [float(v) for v in np.cos(np.arange(len(x)))], np.sin(np.arange(len(x)) + 1.0)
+        got = compiled(x, g, t)
+        assert list(got[0]) == list(x) and list(got[3]) == list(t)
+        np.testing.assert_array_equal(got[1], runtime_containers.sequence_of_grad(g, x))
+        np.testing.assert_array_equal(got[2], np.zeros(len(x)))
+
+
+@needs_numba
+@pytest.mark.parametrize("f", [listed_twice, over_rows, over_tuple])
+def test_list_of_rows_tuple_and_concatenation_are_refused_at_the_users_line(f):
+    with pytest.raises(numba_backend.NumbaUnsupported, match=r"test_runtime_numba_lists.py:\d+"):
+        srcdiff.grad(f, jit=True)(X)
 
 
 def rows_popped(x):
@@ -152,5 +214,6 @@ def test_the_compiled_sort_order_is_sorteds_stable_order():
 
 def test_the_plain_helpers():
     assert runtime_numba_lists.HELPERS["sort_order"] is runtime_values.sort_order
+    assert runtime_numba_lists.HELPERS["sequence_of"] is runtime_containers.sequence_of
     assert runtime_numba_lists.pop_adjoint(None) == (None, None)
     assert runtime_numba_lists.unpop_adjoint(None, [1.0, 2.0], None) == [0.0, 0.0]
