@@ -90,7 +90,9 @@ def diag_grad(grad, v, k):
 
 
 # -- pad -----------------------------------------------------------------------------
-PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap", "linear_ramp")
+PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap", "linear_ramp", "maximum",
+             "minimum", "mean", "median")
+_STAT_MODES = ("maximum", "minimum", "mean", "median")
 
 
 def pad_refusal(mode):
@@ -100,8 +102,8 @@ def pad_refusal(mode):
         return None
     return (f"srcdiff differentiates numpy.pad only in the modes {', '.join(PAD_MODES)}, "
             f"not mode={mode!r}",
-            "build the padding yourself from slices of the array (numpy.mean, numpy.max of "
-            "the edge) and join the pieces with numpy.concatenate")
+            "build the padding yourself (numpy.full, or a function of slices of the array) "
+            "and join the pieces with numpy.concatenate")
 
 
 def check_pad_mode(mode, where):
@@ -154,10 +156,90 @@ def _ramp_adjoint(grad, shape, pad_width):
     return grad, numpy.stack(ends)
 
 
-def pad_grad(grad, array, pad_width, mode):
+def _slab_weights(slab, mode):
+    """The weights, shaped like `slab` (the statistic's axis first), of the elements the
+    statistic `mode` of numpy.pad reads: 1/n each (mean), one at the largest or smallest
+    (maximum, minimum; shared among ties), one or two halves at the middle of the sorted
+    values (median)."""
+    n = numpy.shape(slab)[0]
+    if mode == "mean":
+        return numpy.zeros_like(slab, dtype=float) + 1.0 / n
+    if mode in ("maximum", "minimum"):
+        pick = numpy.max if mode == "maximum" else numpy.min
+        hits = (slab == pick(slab, axis=0, keepdims=True)) * 1.0
+        return hits / numpy.sum(hits, axis=0, keepdims=True)
+    ranks = numpy.argsort(numpy.argsort(slab, axis=0, kind="stable"), axis=0, kind="stable")
+    if n % 2:
+        return (ranks == n // 2) * 1.0
+    return ((ranks == n // 2 - 1) * 1.0 + (ranks == n // 2)) / 2
+
+
+def _stat_steps(array, pad_width, mode, stat_length):
+    """numpy.pad(array, pad_width, mode, stat_length=s) in a statistic's mode, as numpy pads
+    it, axis after axis (an axis's statistic reads an earlier axis's padding): for each axis,
+    (axis, before, after, the weights of the slab before, of the slab after)."""
+    ndim = numpy.ndim(array)
+    widths = _pad_widths(pad_width, ndim)
+    lengths = None if stat_length is None else _pad_widths(stat_length, ndim)
+    steps = []
+    current = array
+    for axis in range(ndim):
+        before, after = widths[axis]
+        moved = numpy.moveaxis(current, axis, 0)
+        n = numpy.shape(moved)[0]
+        lb, la = (n, n) if lengths is None else (min(lengths[axis][0], n),
+                                                  min(lengths[axis][1], n))
+        steps.append((axis, before, after, _slab_weights(moved[:lb], mode),
+                      _slab_weights(moved[n - la:], mode)))
+        one = [(0, 0)] * ndim
+        one[axis] = (before, after)
+        current = numpy.pad(current, one, mode, stat_length=lengths)
+    return steps
+
+
+def _stat_adjoint(grad, array, pad_width, mode, stat_length):
+    """The adjoint in `array` of numpy.pad in a statistic's mode: each padded value's grad
+    spread back over the slab its statistic read, weighted, axis after axis (last first)."""
+    for axis, before, after, wb, wa in reversed(_stat_steps(array, pad_width, mode,
+                                                            stat_length)):
+        moved = numpy.moveaxis(grad, axis, 0)
+        n = numpy.shape(moved)[0]
+        inner = moved[before:n - after]
+        m = numpy.shape(inner)[0]
+        lb, la = numpy.shape(wb)[0], numpy.shape(wa)[0]
+        head = wb * numpy.sum(moved[:before], axis=0, keepdims=True)
+        tail = wa * numpy.sum(moved[n - after:], axis=0, keepdims=True)
+        grad_inner = (inner + numpy.concatenate([head, numpy.zeros_like(inner[lb:])])
+                      + numpy.concatenate([numpy.zeros_like(inner[:m - la]), tail]))
+        grad = numpy.moveaxis(grad_inner, 0, axis)
+    return grad
+
+
+def pad_tangent(tangent, array, pad_width, mode, stat_length=None):
+    """The tangent of numpy.pad(array, pad_width, mode) along the tangent of `array`: the
+    tangent padded in the same mode (zeros for constant_values and end_values), or, in a
+    statistic's mode, each padded value the weighted sum of the tangent over the slab its
+    statistic read."""
+    if mode not in _STAT_MODES:
+        return numpy.pad(tangent, pad_width, mode)
+    for axis, before, after, wb, wa in _stat_steps(array, pad_width, mode, stat_length):
+        moved = numpy.moveaxis(tangent, axis, 0)
+        n = numpy.shape(moved)[0]
+        lb, la = numpy.shape(wb)[0], numpy.shape(wa)[0]
+        head = numpy.sum(wb * moved[:lb], axis=0, keepdims=True)
+        tail = numpy.sum(wa * moved[n - la:], axis=0, keepdims=True)
+        pieces = [head] * before + [moved] + [tail] * after
+        tangent = numpy.moveaxis(numpy.concatenate(pieces), 0, axis)
+    return tangent
+
+
+def pad_grad(grad, array, pad_width, mode, stat_length=None):
     """The adjoint of numpy.pad in `array`: the interior (mode 'constant'), the interior
-    with each ramp's share of its edge added (mode 'linear_ramp'), or every copy of an
-    element added back onto it (the other modes)."""
+    with each ramp's share of its edge added (mode 'linear_ramp'), each padded value's grad
+    spread over the slab its statistic read (maximum, minimum, mean, median), or every copy
+    of an element added back onto it (the other modes)."""
+    if mode in _STAT_MODES:
+        return _stat_adjoint(grad, array, pad_width, mode, stat_length)
     if mode == "linear_ramp":
         return _ramp_adjoint(grad, numpy.shape(array), pad_width)[0]
     if mode == "constant":

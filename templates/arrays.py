@@ -29,7 +29,8 @@ from srcdiff.runtime_arrays import (append_grad, append_tangent, check_gradient_
                                     gradient_spacing_grad, gradient_spacing_tangent,
                                     negative_shift, pad_constant_grad, pad_constant_tangent,
                                     pad_grad, pad_index, pad_ramp_ends_grad,
-                                    pad_ramp_ends_tangent, permuted_grad, permuted_tangent,
+                                    pad_ramp_ends_tangent, pad_tangent, permuted_grad,
+                                    permuted_tangent,
                                     replaced_where, rollaxis_inverse, select_grad,
                                     select_masks, select_tangent, split_join, stacked_grad,
                                     tile_grad)
@@ -112,20 +113,23 @@ def triu(y, m, k=0):
 
 
 # -- padding and tiling --------------------------------------------------------------
-# numpy.pad's other modes (maximum, minimum, mean, median, empty, a function) and keywords
-# (stat_length, reflect_type) are refused. It is linear in the array and in constant_values
-# or end_values (linear_ramp's): the tangent in the array is the tangent padded in the same
-# mode (zeros for the values, numpy's defaults)
+# numpy.pad's other modes (empty, a function) and keyword reflect_type are refused. It is
+# linear in the array and in constant_values or end_values (linear_ramp's): the tangent in
+# the array is the tangent padded in the same mode (zeros for the values, numpy's defaults);
+# in a statistic's mode (maximum, minimum, mean, median) each padded value is a weighted sum
+# of the slab the statistic reads (weights of the primal's largest, smallest, middle values)
 @reverse(numpy.pad)
-def pad(y, array, pad_width, mode="constant", *, constant_values=0, end_values=0):
-    d[array] = pad_grad(d[y], array, pad_width, mode)
+def pad(y, array, pad_width, mode="constant", *, stat_length=None, constant_values=0,
+        end_values=0):
+    d[array] = pad_grad(d[y], array, pad_width, mode, stat_length)
     d[constant_values] = pad_constant_grad(d[y], array, pad_width, constant_values)
     d[end_values] = pad_ramp_ends_grad(d[y], array, pad_width, end_values)
 
 
 @forward(numpy.pad)
-def pad(y, array, pad_width, mode="constant", *, constant_values=0, end_values=0):
-    d[y] = numpy.pad(d[array], pad_width, mode)
+def pad(y, array, pad_width, mode="constant", *, stat_length=None, constant_values=0,
+        end_values=0):
+    d[y] = pad_tangent(d[array], array, pad_width, mode, stat_length)
     d[y] = pad_constant_tangent(d[constant_values], array, pad_width, y)
     d[y] = pad_ramp_ends_tangent(d[end_values], array, pad_width, y)
 

@@ -975,6 +975,9 @@ _arr("tril", lambda m: np.tril(m, 1), X34)
 _arr("triu-1d", np.triu, _x(3))
 for _mode in ["constant", "edge", "reflect", "symmetric", "wrap", "linear_ramp"]:
     _arr(f"pad-{_mode}", lambda m, mode=_mode: np.pad(m, ((1, 2), (3, 0)), mode), X34)
+for _mode in ["maximum", "minimum", "mean", "median"]:
+    _arr(f"pad-{_mode}", lambda m, mode=_mode: np.pad(m, ((1, 2), (3, 0)), mode,
+                                                      stat_length=((1, 2), (3, 2))), X34)
 _arr("pad-constant_values", lambda m, c: np.pad(m, 2, constant_values=c), X34, 0.3, wrt=(0, 1))
 _arr("pad-end_values", lambda m, e: np.pad(m, ((1, 2), (3, 0)), "linear_ramp", end_values=e),
      X34, 0.3, wrt=(0, 1))

@@ -28,6 +28,22 @@ def test_pad_grad_is_the_transpose_of_numpy_pad(mode, width):
     assert_close_tree(ra.pad_grad(g, x, width, mode), expected, 1e-6, 1e-8)
 
 
+@pytest.mark.parametrize("mode", ["maximum", "minimum", "mean", "median", "edge"])
+@pytest.mark.parametrize("stat_length", [None, ((1, 3), (2, 2))])
+def test_pad_tangent_is_the_derivative_of_numpy_pad(mode, stat_length):
+    x = RNG.normal(size=(3, 4))
+    t = RNG.normal(size=x.shape)
+    width = ((1, 2), (2, 1))
+    keywords = {} if mode == "edge" else {"stat_length": stat_length}
+    expected = directional_difference(lambda a: numpy.pad(a, width, mode, **keywords), x, t)
+    got = ra.pad_tangent(t, x, width, mode, keywords.get("stat_length"))
+    assert_close_tree(got, expected, 1e-6, 1e-8)
+    g = RNG.normal(size=got.shape)   # pad_grad is its transpose
+    assert numpy.isclose(numpy.sum(got * g), numpy.sum(t * ra.pad_grad(g, x, width, mode,
+                                                                         keywords.get(
+                                                                             "stat_length"))))
+
+
 @pytest.mark.parametrize("constant", [0.5, ((1.5, -2.0), (0.25, 3.0))])
 def test_pad_constant_grad_and_tangent_in_the_constant(constant):
     x = RNG.normal(size=(2, 3))
@@ -66,9 +82,9 @@ def test_pad_ramp_ends_grad_and_tangent_in_the_end_values(ends):
 
 
 def test_pad_refuses_a_mode_without_a_rule_and_names_the_ones_it_has():
-    assert ra.pad_refusal("edge") is None
-    reason, hint = ra.pad_refusal("mean")
-    assert "mode='mean'" in reason and "wrap" in reason and "concatenate" in hint
+    assert ra.pad_refusal("edge") is None and ra.pad_refusal("median") is None
+    reason, hint = ra.pad_refusal("empty")
+    assert "mode='empty'" in reason and "wrap" in reason and "concatenate" in hint
 
 
 @pytest.mark.parametrize("shape, reps", [((3,), 2), ((2, 3), (2, 1)), ((2, 3), (3,)),
@@ -238,5 +254,5 @@ def test_negative_shift_of_an_int_and_a_tuple():
 
 
 def test_check_pad_mode_refuses_at_the_given_place():
-    with pytest.raises(SrcdiffError, match="mode='median'"):
-        ra.check_pad_mode("median", "model.py:7")
+    with pytest.raises(SrcdiffError, match="mode='empty'"):
+        ra.check_pad_mode("empty", "model.py:7")
