@@ -83,6 +83,10 @@ def counted_rewrite(source, resolver, containers, known_types):
     if any(isinstance(s, S.ClassDef) for s in fdef.body):
         from . import class_defs   # class Softmax: ... in the body, made once here
         fdef, resolver = class_defs.rewrite(source, fdef, resolver)
+    lookup = (lambda name: resolver.lookup(name, None))
+    from . import function_arguments   # rk4(pendulum, y, dt, n): rk4 made for pendulum
+    if function_arguments.needed(fdef):
+        fdef = function_arguments.rewrite(fdef, lookup)
     counted = census.take(fdef)
     if counted.nonlocals or any(rest[-1:] in (("append",), ("extend",))
                                 for _, rest in counted.chains):
