@@ -85,16 +85,12 @@ def _helpers(fdef):
     return {k: v for k, v in defs.items() if v is not None and k not in stores}
 
 
-def _bound_names(fdef):
-    """Every name the function binds (parameters, targets, defs): a name not among them is
-    one of the module's."""
-    names = {a.id for a in S.walk(fdef.args) if isinstance(a, S.Name)}
-    for n in S.walk(fdef):
-        if isinstance(n, S.Name) and not isinstance(n.ctx, S.Load):
-            names.add(n.id)
-        elif isinstance(n, (S.FunctionDef, S.ClassDef)):
-            names.add(n.name)
-    return names
+def _bound_names(node):
+    """Every name bound anywhere under `node` (parameters, targets, defs): for a function, a
+    name not among them is one of the module's."""
+    nodes = list(S.walk(node))
+    return {n.id for n in nodes if isinstance(n, S.Name) and not isinstance(n.ctx, S.Load)} | {
+        n.name for n in nodes if isinstance(n, (S.FunctionDef, S.ClassDef))}
 
 
 def _calls_here(node):
