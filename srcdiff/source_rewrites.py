@@ -8,6 +8,8 @@ none of them):
 
 * a class statement in the function's body, made once where srcdiff compiles and bound as a
   free name (class_defs.py);
+* nested helpers given a function as an argument (`rk4(pendulum, y, dt, n)`, a lambda, a
+  module-level function, `np.sin`), as copies made for that function (function_arguments.py);
 * nested functions rebinding the function's variables with `nonlocal` (or growing its lists,
   `hist.append(v)`: nonlocal_lists.py), as functions taking them and giving them back
   (nonlocal_writes.py);
@@ -83,6 +85,10 @@ def counted_rewrite(source, resolver, containers, known_types):
     if any(isinstance(s, S.ClassDef) for s in fdef.body):
         from . import class_defs   # class Softmax: ... in the body, made once here
         fdef, resolver = class_defs.rewrite(source, fdef, resolver)
+    lookup = (lambda name: resolver.lookup(name, None))
+    if any(isinstance(s, S.FunctionDef) for s in fdef.body):   # (function_arguments.needed)
+        from . import function_arguments   # rk4(pendulum, y, dt, n): rk4 made for pendulum
+        fdef = function_arguments.rewrite(fdef, lookup)
     counted = census.take(fdef)
     if counted.nonlocals or any(rest[-1:] in (("append",), ("extend",))
                                 for _, rest in counted.chains):

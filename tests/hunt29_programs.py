@@ -1794,14 +1794,6 @@ CASES = [
 
 REFUSED = {
     # false refusals (the derivative exists), left for a later session or another helper:
-    "rk4_integrator_rhs",            # rk4(pendulum, y, dt, n) inside f, rk4 calls rhs(y):
-    #   "cannot tell which function 'rhs' holds ... the caller passed no function by name"
-    #   though pendulum is a nested def passed by name (functions-as-values helper)
-    "euler_with_lambda_rhs",         # euler(lambda y: -a * y + math.sin(y), 1.0, 0.1, 12):
-    #   the same refusal for a lambda passed to a nested helper
-    "compose_helper",                # compose(f, g) returns lambda v: f(g(v)): f unknown
-    "trapezoid_integrate_function",  # integrate(lambda t: np.exp(-a * t ** 2), 0.0, 2.0)
-    "newton_with_derivative_function",  # newton(lambda x: x**3 - c, lambda x: 3*x**2, 1.0)
     "star_args_sum_squares",         # sumsq(*x[3:]) of an array slice: f(*x) of an array
     "property_setter_roundtrip",     # s.value = ... through a @value.setter: "not a field"
     "lambda_default_argument",       # [lambda v, k=k: v * k for k in ...]; f(x) for f in fs
