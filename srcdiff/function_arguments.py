@@ -63,7 +63,7 @@ def _one(fdef, lookup, first):
             helper = helpers.get(call.func.id)
             if helper is None:
                 continue
-            found = _passed_function(call, helper, helpers, bound, lookup)
+            found = _passed_function(call, helper, helpers, bound, lookup, stmt)
             if found is not None:
                 return _specialised(fdef, index, call, helper, *found)
     return None
@@ -109,9 +109,10 @@ def _calls_here(node):
     return out
 
 
-def _passed_function(call, helper, helpers, bound, lookup):
+def _passed_function(call, helper, helpers, bound, lookup, stmt):
     """(parameter name, where passed, the function node) of the first argument of `call`
-    that passes a function srcdiff knows to a parameter the helper may drop; else None."""
+    (written in the function's statement `stmt`) that passes a function srcdiff knows to a
+    parameter the helper may drop; else None."""
     params = [a.id for a in helper.args.args]
     if any(isinstance(a, S.Starred) for a in call.args) or any(
             k.arg is None for k in call.keywords) or len(call.args) > len(params):
@@ -120,9 +121,22 @@ def _passed_function(call, helper, helpers, bound, lookup):
     passed += [(k.arg, ("kw", k.arg), k.value) for k in call.keywords if k.arg in params]
     for param, where, value in passed:
         if _known_function(value, helpers, bound, lookup) and _droppable(helper, param) \
-                and _root(value) not in _bound_names(helper):   # (read as the caller's)
+                and _root(value) not in _bound_names(helper) and (   # (read as the caller's)
+                    not isinstance(value, S.Lambda) or _defaults_keep(value, stmt)):
             return param, where, value
     return None
+
+
+def _defaults_keep(lam, stmt):
+    """Whether a lambda's defaults, computed where it is made a nested def (just before the
+    function's statement `stmt` that holds the call), are those Python computes where the
+    lambda is written: constants, or anything where `stmt` is a simple statement without a
+    walrus. A loop's or a while test's lambda computes its defaults on each trip (`while
+    g(lambda v, k=k: v * k) < 3: k += 1`), a branch's only where it runs."""
+    if all(isinstance(d, S.Constant) for d in lam.args.defaults):
+        return True
+    return isinstance(stmt, (S.Assign, S.AugAssign, S.AnnAssign, S.Expr, S.Return)) and \
+        not any(isinstance(n, S.NamedExpr) for n in S.walk(stmt))
 
 
 def _root(value):

@@ -110,3 +110,49 @@ def test_a_function_chosen_where_the_code_runs_and_passed_stays_refused():
     for mode in ("grad", "jvp"):
         err = refusal(chosen_at_run_time, (X, 1), mode)
         assert "which function" in str(err)
+
+
+# A lambda is made a nested def just before the function's statement holding the call: its
+# defaults are computed there. In a while test Python computes them on each test, in a
+# loop's body on each trip: such a lambda (defaults other than constants) is not specialised
+# (it gave twice the value and derivative before: `k=k` taken once, before the loop).
+def lambda_default_in_a_while_test(x):
+    def run(h, v):
+        return h(v)
+
+    k = 1.0
+    s = 0.0
+    while np.sum(run(lambda v, k=k: v * k, x)) < 10.0 and k < 6.0:
+        k = k + 1.0
+        s = s + np.sum(x) * k
+    return s + np.sum(run(lambda v, k=k: v * k, x))
+
+
+def lambda_default_in_a_loop(x):
+    def run(h, v):
+        return h(v)
+
+    s = 0.0
+    c = 5.0
+    for k in range(1, 3):
+        c = c * 0.5
+        s = s + np.sum(run(lambda v, c=c: v * c, x) ** 2)
+    return s
+
+
+def lambda_constant_default_in_a_loop(x):
+    def run(h, v):
+        return h(v)
+
+    s = 0.0
+    for _ in range(2):
+        s = s + np.sum(run(lambda v, c=2.0: np.sin(v) * c, x))
+    return s
+
+
+def test_a_lambdas_defaults_keep_the_moment_python_computes_them():
+    x = np.array([0.3, 1.2, 0.7, 1.1])
+    check(lambda_default_in_a_while_test, x, order=2)
+    check(lambda_constant_default_in_a_loop, x, order=2)
+    for mode in ("grad", "jvp"):   # (refused at the call: never a default taken early)
+        assert "which function" in str(refusal(lambda_default_in_a_loop, (x,), mode))
