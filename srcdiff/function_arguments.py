@@ -71,12 +71,15 @@ def _one(fdef, lookup, first):
 
 def _helpers(fdef):
     """{name: def} of the nested functions bound by their def alone and taking plain
-    positional parameters."""
+    positional parameters, with constant defaults."""
     defs = {}
     for s in fdef.body:
         if isinstance(s, S.FunctionDef):
             a = s.args
-            ok = not (a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs or s.decorator_list)
+            # (its copy is made just before the call: defaults other than constants would be
+            # computed there, not where the helper is defined)
+            ok = not (a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs or s.decorator_list
+                      ) and all(isinstance(d, S.Constant) for d in a.defaults)
             defs[s.name] = s if ok and s.name not in defs else None
     stores = set()
     for n in S.walk(fdef):
@@ -214,6 +217,7 @@ def _specialised(fdef, index, call, helper, param, where, value):
     if i >= first_default:
         del copy.args.defaults[i - first_default]
     copy = _substituted(copy, param, fn_expr)
+    _recursion_kept(copy, helper.name, i, param, fn_expr)
     inserted.append(copy)
     stmt = S.clone(fdef.body[index])
     # find the call again in the cloned statement, by position in _calls_here order
@@ -229,6 +233,24 @@ def _specialised(fdef, index, call, helper, param, where, value):
     out = S.clone(fdef)
     out.body = new_body
     return out
+
+
+def _recursion_kept(copy, name, i, param, fn_expr):
+    """In the helper's copy, its calls of itself passing the same function on (`twice(f,
+    f(v), n - 1)`, now `twice(np.sin, ...)`) call the copy instead, without that argument:
+    else each round would specialise the recursion once more."""
+    spelled = S.spell(fn_expr)
+    for n in S.walk(copy):
+        if not (isinstance(n, S.Call) and isinstance(n.func, S.Name) and n.func.id == name):
+            continue
+        if len(n.args) > i and not any(isinstance(a, S.Starred) for a in n.args[:i + 1]) \
+                and S.spell(n.args[i]) == spelled:
+            del n.args[i]
+        elif any(k.arg == param and S.spell(k.value) == spelled for k in n.keywords):
+            n.keywords = [k for k in n.keywords if k.arg != param]
+        else:
+            continue
+        n.func = S.place_unplaced(S.load(copy.name), n.func)
 
 
 def _substituted(node, param, fn_expr):

@@ -156,3 +156,35 @@ def test_a_lambdas_defaults_keep_the_moment_python_computes_them():
     check(lambda_constant_default_in_a_loop, x, order=2)
     for mode in ("grad", "jvp"):   # (refused at the call: never a default taken early)
         assert "which function" in str(refusal(lambda_default_in_a_loop, (x,), mode))
+
+
+# A helper calling itself with the function it was given (`twice(f, f(v), n - 1)`) was
+# specialised again each round, then refused as "nested too deeply"; its copy now calls
+# itself. A helper whose defaults are computed (`c=scale`) is not copied (its copy, made at
+# the call, would compute them there), and stays as it was.
+def passes_itself_the_function(x):
+    def twice(f, v, n):
+        if n == 0:
+            return v
+        return twice(f, f(v), n - 1)
+
+    return np.sum(twice(np.sin, x, 3) * np.arange(1.0, 4.0))
+
+
+def helper_with_a_computed_default(x):
+    scale = 2.0
+
+    def run(f, v, c=scale):
+        return f(v) * c
+
+    scale = 5.0
+    return np.sum(run(np.tanh, x))
+
+
+def test_a_helper_passing_the_function_to_itself_differentiates():
+    check(passes_itself_the_function, X, order=2)
+
+
+def test_a_helper_with_computed_defaults_is_not_copied():
+    fdef = frontend.get_source(helper_with_a_computed_default).node
+    assert function_arguments.rewrite(fdef, lambda name: None) is fdef
