@@ -58,7 +58,9 @@ _MAPS = ("vectorize", "apply_along_axis", "piecewise", "apply_over_axes",
          "frompyfunc")   # numpy_maps.NAMES
 _DICT_CALLS = ("defaultdict", "OrderedDict", "accumulate", "dict")   # dict_idioms' calls
 _DICT_METHODS = ("fromkeys", "setdefault", "update")
-_ITERATORS = ("pairwise", "combinations", "ndenumerate")   # itertools_calls.NAMES
+_ITERATORS = ("pairwise", "combinations", "ndenumerate", "islice", "chain", "from_iterable",
+              "zip_longest", "product", "repeat", "reversed", "accumulate")
+# (itertools_calls.NAMES)
 _QUEUES = ("deque", "heapify", "heappush", "heappop")   # queue_lists' calls
 
 
@@ -142,6 +144,10 @@ def counted_rewrite(source, resolver, containers, known_types):
         from . import numpy_maps
         fdef, resolver = numpy_maps.rewrite(source, fdef, resolver)
         counted = census.take(fdef)
+    if _calls_any(counted, _ITERATORS):   # itertools.pairwise, combinations, np.ndenumerate
+        from . import itertools_calls
+        fdef = itertools_calls.rewrite(fdef, lookup)
+        counted = census.take(fdef)
     if _may_take_dicts(counted, fdef):   # defaultdict, dict.fromkeys, d.update(e), ...
         from . import dict_idioms
         fdef = dict_idioms.rewrite(fdef, lookup, known_types)
@@ -149,10 +155,6 @@ def counted_rewrite(source, resolver, containers, known_types):
     if _calls_any(counted, _QUEUES):   # collections.deque, heapq's heaps, as lists
         from . import queue_lists
         fdef = queue_lists.rewrite(fdef, lookup)
-        counted = census.take(fdef)
-    if _calls_any(counted, _ITERATORS):   # itertools.pairwise, combinations, np.ndenumerate
-        from . import itertools_calls
-        fdef = itertools_calls.rewrite(fdef, lookup)
         counted = census.take(fdef)
     # idiom_rewrite.desugar gives the tree back where neither holds (its own first question)
     if census.may_desugar(counted) or (

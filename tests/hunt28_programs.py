@@ -2371,7 +2371,6 @@ REFUSED = {
     "weight_decay_inplace_list",     # for p in params: p *= 0.9 (params holds copies)
     "try_finally_counter",           # try/finally (refused as such; the reason was wrong
     #   before: "in forward mode: it reads a list or dict", try_blocks._answers_only)
-    "enumerate_reversed_list",       # enumerate(reversed(vals)) in a for header
     "memo_dict_passed_explicitly",   # a recursive helper's memo[n] = v into its argument
 }
 
