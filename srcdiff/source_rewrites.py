@@ -42,8 +42,11 @@ none of them):
   grown by append, d.update(e) and d |= e, `{**a, **b}`, itertools.accumulate
   (dict_idioms.py);
 * collections.deque and heapq's heaps as plain lists (queue_lists.py);
-* itertools.pairwise, itertools.combinations and np.ndenumerate as the zips and lists they
-  mean (itertools_calls.py);
+* itertools.pairwise, combinations, islice, chain, zip_longest, product, repeat, np.ndenumerate
+  and reversed(...) given to zip/enumerate as the zips, slices and lists they mean, and
+  accumulate calls bound first as lists (itertools_calls.py, before the dict idioms);
+* next() of a generator expression or of iter([...]) read right away, as its items
+  (next_items.py);
 * everyday shapes: for/else, zip(...) as a value, filter, ... (idiom_rewrite.desugar);
 * generators, as lists of their items (generator_calls.py).
 """
@@ -147,6 +150,10 @@ def counted_rewrite(source, resolver, containers, known_types):
     if _calls_any(counted, _ITERATORS):   # itertools.pairwise, combinations, np.ndenumerate
         from . import itertools_calls
         fdef = itertools_calls.rewrite(fdef, lookup)
+        counted = census.take(fdef)
+    if _calls_any(counted, ("next",)):   # next() of a generator expression read at once
+        from . import next_items
+        fdef = next_items.rewrite(fdef, lookup)
         counted = census.take(fdef)
     if _may_take_dicts(counted, fdef):   # defaultdict, dict.fromkeys, d.update(e), ...
         from . import dict_idioms
