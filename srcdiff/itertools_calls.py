@@ -1,9 +1,9 @@
 """itertools.pairwise, itertools.combinations, numpy.ndenumerate and more of itertools rewritten
-as the zips, slices and lists they mean, which the lowering already differentiates (stage 3, lower: called by
-source_rewrites.counted_rewrite). Takes the user's FunctionDef and a lookup of its free names;
-gives back a copy in which each such call, where its sequence is a name or an attribute path
-(read twice, so it must be one that reading changes nothing) and combinations' r a literal
-int from 1 to 4, is replaced by
+as the zips, slices and lists they mean, which the lowering already differentiates (stage 3,
+lower: called by source_rewrites.counted_rewrite). Takes the user's FunctionDef and a lookup
+of its free names; gives back a copy in which each such call, where its sequence is a name
+or an attribute path (read twice, so it must be one that reading changes nothing) and
+combinations' r a literal int from 1 to 4, is replaced by
 
 * ``itertools.pairwise(xs)``: ``zip(xs, xs[1:])``;
 * ``itertools.combinations(xs, 2)``:
@@ -11,13 +11,14 @@ int from 1 to 4, is replaced by
   (and the same with r loops for r);
 * ``np.ndenumerate(a)`` (a NumPy module's attribute): ``[(i, np.asarray(a)[i]) for i in
   np.ndindex(np.shape(a))]`` (asarray: a list, or a list of lists, is indexed by the tuple i
-  too),
-
+  too);
 * ``itertools.islice(xs, a, b, step)`` (bounds literal ints not below 0 or None, step above
-  0): ``xs[a:b:step]``; ``chain(a, b)``: ``[*a, *b]``; ``chain.from_iterable(rows)``: a
-  comprehension over the rows' items; ``zip_longest(a, b, fillvalue=f)``: a list of tuples
-  of ``a[i] if i < len(a) else f``; ``product(a, b)``: a comprehension with a loop for each;
-  ``repeat(v, n)``: ``[v] * n``; ``reversed(xs)`` given to zip or enumerate: ``xs[::-1]``
+  0): ``[*xs][a:b:step]``; ``chain(a, b)``: ``[*a, *b]``; ``chain.from_iterable(rows)``: a
+  comprehension over the rows' items; ``zip_longest(a, b, fillvalue=f)``: a zip of the items
+  padded, ``[*a, *[f] * (max(len(a), len(b)) - len(a))]``; ``product(a, b)``: a
+  comprehension with a loop for each; ``repeat(v, n)``: ``[v] * n`` (``repeat(v)`` given to
+  zip beside sequences: ``[v] * len(xs)``); ``reversed(xs)`` given
+  to zip or enumerate: ``[*xs][::-1]``
   (sequences read more than once or indexed must be pure paths not bound to an iterator);
 * ``itertools.accumulate(...)`` evaluated once and unconditionally by a simple statement or
   a for header: bound first as ``acc = list(itertools.accumulate(...))``, which
@@ -45,10 +46,13 @@ _ITERATOR_MAKERS = {"iter", "map", "filter", "zip", "enumerate", "reversed", "is
                     "takewhile", "dropwhile", "groupby", "compress", "filterfalse"}
 
 
-def rewrite(fdef, lookup):
-    """A copy of `fdef` with the calls of the module's docstring rewritten, or `fdef`."""
+def rewrite(fdef, lookup, source=None):
+    """A copy of `fdef` with the calls of the module's docstring rewritten, or `fdef`; where
+    `source` (frontend.Source) is given, a repeat call not
+    rewritten (an endless one) is refused at its line."""
     tree = S.clone(fdef)
     pass_ = _Pass(tree, lookup)
+    pass_.source = source
     pass_.visit(tree)
     _hoist_accumulates(tree, pass_)
     return tree if pass_.changed else fdef
@@ -185,13 +189,16 @@ class NamePass(S.NodeTransformer):
 
 class _Pass(NamePass):
     def visit_Call(self, node):
-        self.generic_visit(node)
-        if any(self.means(node.func) is f for f in (zip, enumerate)):   # reversed(xs) among their sequences
+        if any(self.means(node.func) is f for f in (zip, enumerate)):   # reversed(xs) given
             node.args = [self._reversed(a) for a in node.args]
+            if self.means(node.func) is zip:
+                node.args = [self._repeated(a, node.args) for a in node.args]
+        self.generic_visit(node)
         new = self._more(node)
         if new is not None:
             self.changed = True
             return new
+        self._refuse(node)
         if node.keywords or any(isinstance(a, S.Starred) for a in node.args) or \
                 not node.args or not _plain_path(node.args[0]):
             return node
@@ -221,20 +228,46 @@ class _Pass(NamePass):
         items = ", ".join(f"XS[{p}]" for p in picks)
         return quote_expr_at(f"[({items},) {loops}]", node, XS=xs)
 
+    def _refuse(self, node):
+        """Raise the located refusal of a repeat call left as it is (none without a
+        source)."""
+        what = self.means(node.func)
+        for fn, why, hint in _REFUSED:
+            if what is fn and getattr(self, "source", None) is not None:
+                raise self.source.error(node, why, hint=hint)
+
     def _sequence(self, node):
         """Whether `node` is a sequence that can be indexed or sliced as it is: a list, a
-        list comprehension, or a pure path (not a name bound to an iterator)."""
+        list comprehension, a range, or a pure path (not a name bound to an iterator)."""
         if isinstance(node, (S.List, S.ListComp)):
+            return True
+        if isinstance(node, S.Call) and self.means(node.func) is range and \
+                not node.keywords and all(_pure(a) for a in node.args):
             return True
         return _pure(node) and not any(isinstance(n, S.Name) and n.id in self.iterators
                                        for n in S.walk(node))
 
+    def _repeated(self, arg, args):
+        """`repeat(v)`, given to zip beside sequences, as `[v] * len(xs)` (the shortest's)."""
+        if not (isinstance(arg, S.Call) and self.means(arg.func) is itertools.repeat and
+                len(arg.args) == 1 and not arg.keywords):
+            return arg
+        others = [a for a in args if a is not arg]
+        if not others or not all(self._sequence(a) for a in others):
+            return arg
+        subs = {f"XS{k}": a for k, a in enumerate(others)}
+        lengths = ", ".join(f"len(XS{k})" for k in range(len(others)))
+        shortest = f"min({lengths})" if len(others) > 1 else lengths
+        self.changed = True
+        return quote_expr_at(f"[V] * {shortest}", arg, V=arg.args[0], **subs)
+
     def _reversed(self, arg):
-        """`reversed(xs)`, given to zip or enumerate, as `xs[::-1]` (the same items)."""
+        """`reversed(xs)`, given to zip or enumerate, as `[*xs][::-1]` (the same items, a dict's
+        keys too)."""
         if isinstance(arg, S.Call) and self.means(arg.func) is reversed and \
                 len(arg.args) == 1 and not arg.keywords and self._sequence(arg.args[0]):
             self.changed = True
-            return quote_expr_at("XS[::-1]", arg, XS=arg.args[0])
+            return quote_expr_at("[*XS][::-1]", arg, XS=arg.args[0])
         return arg
 
     def _more(self, node):
@@ -252,12 +285,13 @@ class _Pass(NamePass):
                     bounds[2].value is None or bounds[2].value > 0)):
                 return None   # a step of 0 is an error islice raises
             subs = {f"B{k}": b for k, b in enumerate(bounds)}
-            return quote_expr_at("XS[" + ":".join(subs) + "]", node, XS=args[0], **subs)
+            return quote_expr_at("[*XS][" + ":".join(subs) + "]", node, XS=args[0], **subs)
         if what is itertools.chain and not keywords:
             return S.List(elts=[S.Starred(value=a, ctx=S.Load()) for a in args],
                           ctx=S.Load())
         if getattr(what, "__self__", None) is itertools.chain and \
-                getattr(what, "__name__", "") == "from_iterable" and not keywords and len(args) == 1:
+                getattr(what, "__name__", "") == "from_iterable" and not keywords and \
+                len(args) == 1:
             part, item = self.fresh("part"), self.fresh("item")
             return quote_expr_at(f"[{item} for {part} in XS for {item} in {part}]", node,
                                  XS=args[0])
@@ -265,14 +299,12 @@ class _Pass(NamePass):
                 all(self._sequence(a) for a in args) and \
                 _pure(keywords.get("fillvalue", S.Constant(value=None, kind=None))):
             fill = keywords.get("fillvalue", S.Constant(value=None, kind=None))
-            i = self.fresh("index")
             subs = {f"XS{k}": a for k, a in enumerate(args)}
-            items = "".join(f"XS{k}[{i}] if {i} < len(XS{k}) else FILL, "
-                            for k in range(len(args)))
             lengths = ", ".join(f"len(XS{k})" for k in range(len(args)))
             longest = f"max({lengths})" if len(args) > 1 else lengths
-            return quote_expr_at(f"[({items}) for {i} in range({longest})]", node,
-                                 FILL=fill, **subs)
+            padded = ", ".join(f"[*XS{k}, *[FILL] * ({longest} - len(XS{k}))]"
+                               for k in range(len(args)))
+            return quote_expr_at(f"zip({padded})", node, FILL=fill, **subs)
         if what is itertools.product and not keywords and args and \
                 all(self._sequence(a) for a in args[1:]):
             picks = [self.fresh("pick") for _ in args]
@@ -282,6 +314,12 @@ class _Pass(NamePass):
         if what is itertools.repeat and not keywords and len(args) == 2:
             return quote_expr_at("[V] * N", node, V=args[0], N=args[1])
         return None
+
+
+_REFUSED = [   # (islice, zip_longest, product not rewritten: desugar's one-pass loops)
+    (itertools.repeat, "srcdiff differentiates itertools.repeat(v, n) only with its count n, "
+     "or given to zip beside a list or an array (an endless repeat has no list of items)",
+     "give the count, or write [v] * n (zip(xs, [v] * len(xs)) in a zip)")]
 
 
 def _bound(node):

@@ -149,7 +149,7 @@ def counted_rewrite(source, resolver, containers, known_types):
         counted = census.take(fdef)
     if _calls_any(counted, _ITERATORS):   # itertools.pairwise, combinations, np.ndenumerate
         from . import itertools_calls
-        fdef = itertools_calls.rewrite(fdef, lookup)
+        fdef = itertools_calls.rewrite(fdef, lookup, source)
         counted = census.take(fdef)
     if _calls_any(counted, ("next",)):   # next() of a generator expression read at once
         from . import next_items

@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 import rewrite_runs
+import srcdiff
+import srcdiff.errors
 from gradcheck import check
 from srcdiff import syntax as S
 from srcdiff.itertools_calls import rewrite
@@ -243,3 +245,51 @@ def test_more_calls_it_cannot_be_sure_of_are_left_alone(call):
 def test_accumulate_under_a_condition_is_not_hoisted():
     _, after = _rewritten("def f(x):\n    return sum(itertools.accumulate(x)) if x else 0.0\n")
     assert len(after.body) == 1
+
+
+def test_zip_longest_of_a_dict_gives_its_keys_as_python_does():
+    before, after = _rewritten("def f(x, d):\n    return list(itertools.zip_longest(d, x))\n")
+    d = {1: 5.0, 0: 7.0}
+    assert _run(after, [0.5, 0.25, 2.0], d) == _run(before, [0.5, 0.25, 2.0], d)
+
+
+@pytest.mark.parametrize("call", ["list(zip(reversed(d), x))", "list(itertools.islice(d, 1))"])
+def test_a_dict_gives_its_keys_as_python_does(call):
+    before, after = _rewritten(f"def f(x, d):\n    return {call}\n")
+    d = {1: 5.0, 0: 7.0}
+    assert _run(after, [0.5, 0.25], d) == _run(before, [0.5, 0.25], d)
+
+
+def zip_repeat(x):
+    return sum(a * b ** 2 for a, b in zip(x, itertools.repeat(x[0])))
+
+
+def product_of_ranges(x):
+    s = 0.0
+    for i, v in itertools.product(range(2), x[1:]):
+        s += (i + 1) * v ** 2
+    for i, j in itertools.product(range(2), range(3)):
+        s += x[i] * x[j]
+    return s
+
+
+@pytest.mark.parametrize("f", [zip_repeat, product_of_ranges])
+def test_repeat_in_a_zip_and_products_of_ranges_differentiate(f):
+    check(f, X, order=2)
+
+
+def endless_repeat(x):
+    s = 0.0
+    for v in itertools.repeat(x[0]):
+        s = s + v
+        if s > 3.0:
+            break
+    return s
+
+
+def test_an_endless_repeat_is_refused_at_its_line():
+    with pytest.raises(srcdiff.errors.UnsupportedCodeError,
+                       match=r"itertools.repeat\(v, n\) only with its count") as info:
+        srcdiff.grad(endless_repeat)(X)
+    assert info.value.lineno == endless_repeat.__code__.co_firstlineno + 2
+    assert "[v] * n" in str(info.value)
