@@ -54,7 +54,8 @@ def rewrite(fdef, lookup, source=None):
     pass_ = _Pass(tree, lookup)
     pass_.source = source
     pass_.visit(tree)
-    _hoist_accumulates(tree, pass_)
+    if pass_.means(S.load("list")) is list:   # (the bindings call Python's list)
+        _hoist_accumulates(tree, pass_)
     return tree if pass_.changed else fdef
 
 

@@ -30,6 +30,8 @@ def rewrite(fdef, lookup):
     """A copy of `fdef` with the next() reads of the module's docstring rewritten, or `fdef`."""
     tree = S.clone(fdef)
     pass_ = NamePass(tree, lookup)
+    if pass_.means(S.load("list")) is not list:
+        return fdef   # the items are taken with Python's list
     for node in list(S.walk(tree)):
         for field in ("body", "orelse", "finalbody"):
             body = getattr(node, field, None)

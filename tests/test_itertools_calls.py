@@ -187,11 +187,7 @@ def accumulate_lambda(x):
 
 
 def enumerate_reversed(x):
-    vals = [t ** 2 for t in x]
-    total = 0.0
-    for i, v in enumerate(reversed(vals)):
-        total += (i + 1) * v
-    return total
+    return sum(np.sin(v) * (i + 0.5) for i, v in enumerate(reversed([t * x[0] for t in x])))
 
 
 def zip_reversed(x):
@@ -293,3 +289,8 @@ def test_an_endless_repeat_is_refused_at_its_line():
         srcdiff.grad(endless_repeat)(X)
     assert info.value.lineno == endless_repeat.__code__.co_firstlineno + 2
     assert "[v] * n" in str(info.value)
+
+
+def test_accumulate_is_not_hoisted_where_list_is_the_users():
+    _, after = _rewritten("def f(x):\n    list = tuple\n    return sum(itertools.accumulate(x))\n")
+    assert len(after.body) == 2

@@ -73,3 +73,9 @@ def read_on_after_next(x):
 def test_a_generator_read_on_is_still_refused_at_the_line():
     with pytest.raises(SrcdiffError, match="generator"):
         srcdiff.grad(read_on_after_next)(X)
+
+
+def test_a_list_of_the_users_own_leaves_the_reads_alone():
+    before, after = _rewritten("def f(x):\n    list = tuple\n    g = (v for v in x)\n"
+                               "    a = next(g)\n    return a\n")
+    assert after is before
