@@ -44,8 +44,11 @@ none of them):
   grown by append, d.update(e) and d |= e, `{**a, **b}`, itertools.accumulate
   (dict_idioms.py);
 * collections.deque and heapq's heaps as plain lists (queue_lists.py);
-* itertools.pairwise, itertools.combinations and np.ndenumerate as the zips and lists they
-  mean (itertools_calls.py);
+* itertools.pairwise, combinations, islice, chain, zip_longest, product, repeat, np.ndenumerate
+  and reversed(...) given to zip/enumerate as the zips, slices and lists they mean, and
+  accumulate calls bound first as lists (itertools_calls.py, before the dict idioms);
+* next() of a generator expression or of iter([...]) read right away, as its items
+  (next_items.py);
 * everyday shapes: for/else, zip(...) as a value, filter, ... (idiom_rewrite.desugar);
 * generators, as lists of their items (generator_calls.py).
 """
@@ -60,7 +63,9 @@ _MAPS = ("vectorize", "apply_along_axis", "piecewise", "apply_over_axes",
          "frompyfunc")   # numpy_maps.NAMES
 _DICT_CALLS = ("defaultdict", "OrderedDict", "accumulate", "dict")   # dict_idioms' calls
 _DICT_METHODS = ("fromkeys", "setdefault", "update")
-_ITERATORS = ("pairwise", "combinations", "ndenumerate")   # itertools_calls.NAMES
+_ITERATORS = ("pairwise", "combinations", "ndenumerate", "islice", "chain", "from_iterable",
+              "zip_longest", "product", "repeat", "reversed", "accumulate")
+# (itertools_calls.NAMES)
 _QUEUES = ("deque", "heapify", "heappush", "heappop")   # queue_lists' calls
 
 
@@ -148,6 +153,14 @@ def counted_rewrite(source, resolver, containers, known_types):
         from . import numpy_maps
         fdef, resolver = numpy_maps.rewrite(source, fdef, resolver)
         counted = census.take(fdef)
+    if _calls_any(counted, _ITERATORS):   # itertools.pairwise, combinations, np.ndenumerate
+        from . import itertools_calls
+        fdef = itertools_calls.rewrite(fdef, lookup, source)
+        counted = census.take(fdef)
+    if _calls_any(counted, ("next",)):   # next() of a generator expression read at once
+        from . import next_items
+        fdef = next_items.rewrite(fdef, lookup)
+        counted = census.take(fdef)
     if _may_take_dicts(counted, fdef):   # defaultdict, dict.fromkeys, d.update(e), ...
         from . import dict_idioms
         fdef = dict_idioms.rewrite(fdef, lookup, known_types)
@@ -155,10 +168,6 @@ def counted_rewrite(source, resolver, containers, known_types):
     if _calls_any(counted, _QUEUES):   # collections.deque, heapq's heaps, as lists
         from . import queue_lists
         fdef = queue_lists.rewrite(fdef, lookup)
-        counted = census.take(fdef)
-    if _calls_any(counted, _ITERATORS):   # itertools.pairwise, combinations, np.ndenumerate
-        from . import itertools_calls
-        fdef = itertools_calls.rewrite(fdef, lookup)
         counted = census.take(fdef)
     # idiom_rewrite.desugar gives the tree back where neither holds (its own first question)
     if census.may_desugar(counted) or (

@@ -2370,7 +2370,6 @@ REFUSED = {
     "class_polynomial_derivative",   # p.shifted(0.1)(0.5): a call of a call's result
     "try_finally_counter",           # try/finally (refused as such; the reason was wrong
     #   before: "in forward mode: it reads a list or dict", try_blocks._answers_only)
-    "enumerate_reversed_list",       # enumerate(reversed(vals)) in a for header
     "memo_dict_passed_explicitly",   # a recursive helper's memo[n] = v into its argument
 }
 

@@ -1797,7 +1797,6 @@ REFUSED = {
     "star_args_sum_squares",         # sumsq(*x[3:]) of an array slice: f(*x) of an array
     "property_setter_roundtrip",     # s.value = ... through a @value.setter: "not a field"
     "lambda_default_argument",       # [lambda v, k=k: v * k for k in ...]; f(x) for f in fs
-    "generator_next_calls",          # g = (v ** 2 for v in x); next(g): generator read once
 }
 
 # Crashes the hunt found: none (no wrong derivative either).
