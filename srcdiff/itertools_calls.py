@@ -32,6 +32,7 @@ import itertools
 
 import numpy
 
+from . import lazy_reads
 from . import syntax as S
 from .accumulate_loops import quote_at, quote_expr_at
 
@@ -53,6 +54,7 @@ def rewrite(fdef, lookup, source=None):
     tree = S.clone(fdef)
     pass_ = _Pass(tree, lookup)
     pass_.source = source
+    pass_.kept = _lazily_read(tree, lookup)
     pass_.visit(tree)
     if pass_.means(S.load("list")) is list:   # (the bindings call Python's list)
         _hoist_accumulates(tree, pass_)
@@ -60,6 +62,43 @@ def rewrite(fdef, lookup, source=None):
 
 
 _BODIES = ("body", "orelse", "finalbody")
+
+
+def _lazily_read(tree, lookup):
+    """The ids of the calls of NAMES (those this pass rewrites) that a loop's (or
+    comprehension's) iterable makes and the loop uses up item by item (not given to list,
+    tuple or sorted first), where the loop's body may change what they read
+    (lazy_reads.body_may_change): the iterator sees those changes as it goes, a list of
+    its items taken before the loop would not."""
+    kept = set()
+    for loop in S.walk(tree):
+        if isinstance(loop, S.For):
+            reads = loop.iter
+        elif isinstance(loop, (S.ListComp, S.SetComp, S.DictComp, S.GeneratorExp)):
+            reads = loop.generators[0].iter
+        else:
+            continue
+        lazy = _lazy_calls(reads)
+        if lazy and lazy_reads.body_may_change(tree, loop, lookup):
+            kept.update(id(n) for n in lazy)
+    return kept
+
+
+def _lazy_calls(node):
+    """The calls under `node` whose name is one of NAMES, but those inside a call of list,
+    tuple or sorted (which takes every item at once)."""
+    out = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        name = (S.attribute_chain(n.func)[1] or [getattr(n.func, "id", "")])[-1] \
+            if isinstance(n, S.Call) else None
+        if name in ("list", "tuple", "sorted"):
+            continue
+        if name in NAMES:
+            out.append(n)
+        stack.extend(S.iter_child_nodes(n))
+    return out
 
 
 def _hoist_accumulates(tree, pass_):
@@ -189,7 +228,12 @@ class NamePass(S.NodeTransformer):
 
 
 class _Pass(NamePass):
+    kept = frozenset()   # (_lazily_read's)
+
     def visit_Call(self, node):
+        if id(node) in self.kept:
+            self._refuse_lazy(node)
+            return node
         if any(self.means(node.func) is f for f in (zip, enumerate)):   # reversed(xs) given
             node.args = [self._reversed(a) for a in node.args]
             if self.means(node.func) is zip:
@@ -229,6 +273,21 @@ class _Pass(NamePass):
         items = ", ".join(f"XS[{p}]" for p in picks)
         return quote_expr_at(f"[({items},) {loops}]", node, XS=xs)
 
+    def _refuse_lazy(self, node):
+        """Raise the located refusal of an iterator the loop's body may change the sequences
+        of (none without a source, or for a call this pass does not rewrite: reversed alone,
+        a for header's own, as desugar lowers it)."""
+        what = self.means(node.func)
+        name = getattr(what, "__name__", None)
+        if getattr(self, "source", None) is None or name not in NAMES or what is reversed:
+            return
+        raise self.source.error(
+            node, f"the loop writes into what {name}() reads while the loop runs (an "
+            "iterator reads its sequences item by item, and sees the writes); srcdiff "
+            "takes an iterator's items before the loop",
+            hint="take the items first, list(...) around the call, where that is what you "
+            "mean; or write into a copy of the sequence")
+
     def _refuse(self, node):
         """Raise the located refusal of a repeat call left as it is (none without a
         source)."""
@@ -251,7 +310,7 @@ class _Pass(NamePass):
     def _repeated(self, arg, args):
         """`repeat(v)`, given to zip beside sequences, as `[v] * len(xs)` (the shortest's)."""
         if not (isinstance(arg, S.Call) and self.means(arg.func) is itertools.repeat and
-                len(arg.args) == 1 and not arg.keywords):
+                len(arg.args) == 1 and not arg.keywords) or id(arg) in self.kept:
             return arg
         others = [a for a in args if a is not arg]
         if not others or not all(self._sequence(a) for a in others):
@@ -266,7 +325,8 @@ class _Pass(NamePass):
         """`reversed(xs)`, given to zip or enumerate, as `[*xs][::-1]` (the same items, a dict's
         keys too)."""
         if isinstance(arg, S.Call) and self.means(arg.func) is reversed and \
-                len(arg.args) == 1 and not arg.keywords and self._sequence(arg.args[0]):
+                len(arg.args) == 1 and not arg.keywords and self._sequence(arg.args[0]) and \
+                id(arg) not in self.kept:
             self.changed = True
             return quote_expr_at("[*XS][::-1]", arg, XS=arg.args[0])
         return arg

@@ -294,3 +294,82 @@ def test_an_endless_repeat_is_refused_at_its_line():
 def test_accumulate_is_not_hoisted_where_list_is_the_users():
     _, after = _rewritten("def f(x):\n    list = tuple\n    return sum(itertools.accumulate(x))\n")
     assert len(after.body) == 2
+
+
+# An iterator reads its sequences item by item as the loop asks: a write into them in the
+# loop's body is seen by the items still to come. The list of items the rewrite takes
+# before the loop is not, so such a loop was silently wrong (value and derivative:
+# `for v in chain(y, y): y[0] *= 1.5` summed the old y[0] twice); now refused at the
+# call, where the body may change what it reads (srcdiff/lazy_reads.py); `list(...)` around
+# the call (all items taken at once, as the rewrite does) differentiates.
+def _chain_written_while_read(x):
+    y = x * 1.0
+    s = 0.0
+    for v in itertools.chain(y, y):
+        y[0] = y[0] * 1.5
+        s = s + v
+    return s
+
+
+def _islice_written_while_read(x):
+    y = x * 1.0
+    s = 0.0
+    for v in itertools.islice(y, 0, 3):
+        y[2] = y[2] + v
+        s = s + v * v
+    return s + np.sum(y)
+
+
+def _accumulate_of_an_alias_written(x):
+    y = x * 1.0
+    z = y
+    s = 0.0
+    for v in itertools.accumulate(y):
+        z[-1] = z[-1] + v
+        s = s + v
+    return s
+
+
+def _accumulate_given_to_a_helper_that_writes(x):
+    def bump(a):
+        a[-1] = a[-1] + 1.0
+
+    y = x * 1.0
+    s = 0.0
+    for v in itertools.accumulate(y):
+        bump(y)
+        s = s + v * v
+    return s
+
+
+def _chain_taken_whole_first(x):
+    y = x * 1.0
+    s = 0.0
+    for v in list(itertools.chain(y, y)):
+        y[0] = y[0] * 1.5
+        s = s + v
+    return s + np.sum(y)
+
+
+def _chain_read_only_in_the_body(x):
+    y = x * 1.0
+    out = np.zeros(2 * len(x))
+    for k, v in enumerate(itertools.chain(y, y[::-1])):
+        out[k] = v * np.sum(y)
+    return np.sum(out ** 2)
+
+
+@pytest.mark.parametrize("f", [_chain_written_while_read, _islice_written_while_read,
+                               _accumulate_of_an_alias_written,
+                               _accumulate_given_to_a_helper_that_writes])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_an_iterator_whose_sequence_the_loop_writes_into_is_refused(f, mode):
+    from gradcheck import refusal
+    err = refusal(f, (X,), mode)
+    assert "reads while the loop runs" in str(err) and "list(...)" in str(err.hint)
+    assert err.line and "itertools." in err.line
+
+
+@pytest.mark.parametrize("f", [_chain_taken_whole_first, _chain_read_only_in_the_body])
+def test_an_iterator_taken_whole_or_only_read_differentiates(f):
+    check(f, X, order=2)
