@@ -257,6 +257,14 @@ def over_a_set(x):
     return s
 
 
+def _compiled_agrees(f, x):
+    """jit=True's derivative of f against central differences (check_jit) and the NumPy
+    path's."""
+    from numba_checks import check_jit
+    check_jit(f, x)
+    np.testing.assert_allclose(srcdiff.grad(f, jit=True)(x), srcdiff.grad(f)(x), rtol=1e-12)
+
+
 def over_a_mixed_set(x):
     s = 0.0
     for k in {3, 0, 2.0}:
@@ -266,11 +274,8 @@ def over_a_mixed_set(x):
 
 @needs_numba
 def test_a_loop_over_a_set_literal_of_numbers_compiles_in_pythons_order():
-    from numba_checks import check_jit
     x = np.array([0.3, -0.7, 0.5, 1.2])
-    check_jit(over_a_set, x)
-    np.testing.assert_allclose(srcdiff.grad(over_a_set, jit=True)(x),
-                               srcdiff.grad(over_a_set)(x), rtol=1e-12)
+    _compiled_agrees(over_a_set, x)
     assert f"= {tuple({3, 0, 2, 1})}" in source_after_call(srcdiff.grad(over_a_set, jit=True), x)
     with pytest.raises(numba_backend.NumbaUnsupported, match=r"test_numba_backend.py:\d+"):
         srcdiff.grad(over_a_mixed_set, jit=True)(x)   # an int and a float: refused
@@ -290,11 +295,8 @@ def written_by_a_list(x):
 
 @needs_numba
 def test_a_list_literal_index_read_compiles_and_its_write_is_refused():
-    from numba_checks import check_jit
     x = np.array([0.3, -0.7, 0.5, 1.2])
-    check_jit(read_by_a_list, x)
-    np.testing.assert_allclose(srcdiff.grad(read_by_a_list, jit=True)(x),
-                               srcdiff.grad(read_by_a_list)(x), rtol=1e-12)
+    _compiled_agrees(read_by_a_list, x)
     assert "= numpy.array([0, 2, 2])" in source_after_call(
         srcdiff.grad(read_by_a_list, jit=True), x)
     with pytest.raises(numba_backend.NumbaUnsupported, match=r"test_numba_backend.py:\d+"):
