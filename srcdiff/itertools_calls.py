@@ -328,6 +328,11 @@ class _Pass(NamePass):
                 len(arg.args) == 1 and not arg.keywords and self._sequence(arg.args[0]) and \
                 id(arg) not in self.kept:
             self.changed = True
+            seq = arg.args[0]
+            if isinstance(seq, (S.Tuple, S.List)) and all(   # (keys stay literals: key_loops)
+                    isinstance(e, (S.Constant, S.Name)) for e in seq.elts):
+                return S.place_unplaced(type(seq)(elts=[S.clone(e) for e in reversed(
+                    seq.elts)], ctx=S.Load()), arg)
             return quote_expr_at("[*XS][::-1]", arg, XS=arg.args[0])
         return arg
 

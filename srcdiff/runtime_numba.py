@@ -32,7 +32,8 @@ from .runtime_numba_alias import (check_array_copy_written, check_fresh_argument
 from .runtime_numba_checks import check_in_place, check_no_view, check_unpacked  # noqa: F401
 from .runtime_numba_flat import flat_write_index, flat_write_take, reshape_like  # noqa: F401
 from .runtime_numba_spacings import check_gradient_spacing, gradient_grad, gradient_value  # noqa: F401
-from .runtime_numba_lists import pop_adjoint, sort_order, unpop_adjoint  # noqa: F401 (as above)
+from .runtime_numba_lists import (pop_adjoint, sequence_of, sequence_of_grad,  # noqa: F401
+                                  sequence_of_tangent, sort_order, unpop_adjoint)  # (as above)
 from .runtime_numba_norms import check_norm_order, norm_along, norm_weights  # noqa: F401
 from .runtime_numba_numpy import (  # noqa: F401 (the NumPy path's, compiled: the kernel calls them)
     array_grad, builtin_sum_grad, cast_grad, dot_grad_left, dot_grad_right, extremum_grad,

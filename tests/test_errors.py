@@ -98,10 +98,11 @@ def nested_calls_nested(x, a):
 
 
 def writes_into_loop_rows(x):
-    m = [x * 1.0, x * 2.0]   # (of an array made here, followed: loop_rows.py)
+    a = x * 1.0
+    m = [a, x * 2.0]   # (a list of new arrays is followed, loop_rows.py; a is read after)
     for row in m:
         row[0] = row[1] * 2.0
-    return np.sum(m * m)
+    return np.sum(m[0] * m[1]) + np.sum(a)
 
 
 def writes_into_a_flip(x):

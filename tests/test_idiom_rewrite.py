@@ -305,7 +305,20 @@ def reversed_in_an_enumerate_header(x):
     return s
 
 
-def test_reversed_inside_a_lazy_enumerate_header_stays_refused():
-    from gradcheck import refusal
-    err = refusal(reversed_in_an_enumerate_header, (np.array([0.4, -0.7, 1.1]),), "grad")
+def reversed_in_an_enumerate_header_written(x):
+    y = x * 1.0
+    s = 0.0
+    for k, v in enumerate(reversed(y)):
+        y[0] = y[0] + v   # seen by the last item reversed() reads
+        s = s + v * k
+    return s
+
+
+def test_reversed_inside_a_lazy_enumerate_header_stays_refused_where_the_loop_writes():
+    # itertools_calls takes reversed(x) given to enumerate as [*x][::-1] (session 30),
+    # exact where the loop writes nothing reversed() reads; where it does, still refused
+    from gradcheck import check, refusal
+    check(reversed_in_an_enumerate_header, np.array([0.4, -0.7, 1.1]), order=2)
+    err = refusal(reversed_in_an_enumerate_header_written, (np.array([0.4, -0.7, 1.1]),),
+                  "grad")
     assert "reversed()" in str(err)
