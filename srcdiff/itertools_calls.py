@@ -91,8 +91,7 @@ def _lazy_calls(node):
     stack = [node]
     while stack:
         n = stack.pop()
-        name = (S.attribute_chain(n.func)[1] or [getattr(n.func, "id", "")])[-1] \
-            if isinstance(n, S.Call) else None
+        name = S.called_name(n.func) if isinstance(n, S.Call) else None
         if name in ("list", "tuple", "sorted"):
             continue
         if name in NAMES:
@@ -183,8 +182,7 @@ def _iterator_names(tree):
     for n in S.walk(tree):
         if isinstance(n, (S.Assign, S.AnnAssign, S.NamedExpr)) and n.value is not None and (
                 isinstance(n.value, S.GeneratorExp) or isinstance(n.value, S.Call) and
-                (S.attribute_chain(n.value.func)[1] or [getattr(n.value.func, "id", "")])[-1]
-                in _ITERATOR_MAKERS):
+                S.called_name(n.value.func) in _ITERATOR_MAKERS):
             targets = n.targets if isinstance(n, S.Assign) else [n.target]
             out |= {t.id for t in targets if isinstance(t, S.Name)}
     return out

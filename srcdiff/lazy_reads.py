@@ -118,7 +118,7 @@ def _held(value):
     if isinstance(value, S.NamedExpr):
         return _held(value.value) | {value.target.id}
     if isinstance(value, S.Call):
-        name = (S.attribute_chain(value.func)[1] or [getattr(value.func, "id", "")])[-1]
+        name = S.called_name(value.func)
         if name in _FRESH:
             return set()
         held = set().union(*map(_held, value.args), *(_held(k.value) for k in value.keywords))

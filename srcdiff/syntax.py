@@ -320,6 +320,14 @@ def attribute_chain(node):
     return node, parts[::-1]
 
 
+def called_name(func):
+    """The last name of a called name or attribute path (`chain` of `itertools.chain`), ''
+    for anything else."""
+    if isinstance(func, Attribute):
+        return func.attr
+    return getattr(func, "id", "") or ""
+
+
 def name(identifier, ctx=None):
     """A Name node; ctx defaults to Load. Made without gast's constructor (the stages make
     hundreds per transform); its fields are the constructor's."""

@@ -142,23 +142,15 @@ def math_fsum(y, iterable):
 
 
 @reverse(statistics.mean)
+@reverse(statistics.fmean)
 def statistics_mean(y, data):
     d[data] = builtin_sum_grad(d[y] / builtins.len(data), data)
 
 
 @forward(statistics.mean)
+@forward(statistics.fmean)
 def statistics_mean(y, data):
     d[y] = broadcast_like(builtins.sum(d[data]), y) / builtins.len(data)
-
-
-@reverse(statistics.fmean)
-def statistics_fmean(y, data):
-    d[data] = builtin_sum_grad(d[y] / builtins.len(data), data)
-
-
-@forward(statistics.fmean)
-def statistics_fmean(y, data):
-    d[y] = builtins.float(builtins.sum(d[data])) / builtins.len(data)
 
 
 partials(math.copysign, broadcast=False)(
