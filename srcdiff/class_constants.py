@@ -41,14 +41,17 @@ _STORES = {}   # a class -> the attribute names its module's code sets (None: an
 
 
 def _stores(tree):
-    """The attribute names code under `tree` sets on anything (`o.a = v`, `o.a += v`);
-    None where it calls setattr (any name)."""
+    """The attribute names code under `tree` sets on anything (`o.a = v`, `o.a += v`,
+    `setattr(o, "a", v)`); None where it calls setattr with a name computed (any name)."""
     names = set()
     for n in S.walk(tree):
         if isinstance(n, S.Attribute) and isinstance(n.ctx, S.Store):
             names.add(n.attr)
         if isinstance(n, S.Call) and isinstance(n.func, S.Name) and n.func.id == "setattr":
-            return None
+            named = n.args[1] if len(n.args) > 1 else None
+            if not isinstance(named, S.Constant) or not isinstance(named.value, str):
+                return None
+            names.add(named.value)
     return frozenset(names)
 
 

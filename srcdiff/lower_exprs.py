@@ -20,6 +20,7 @@ from . import values as fvalues
 from . import variadic as fvariadic
 from .callables import ARRAY_ATTRIBUTES, SHAPE_ATTRIBUTES, canonical_path
 from .errors import where
+from .operator_names import builtin_protocol_call
 from .core import Kind
 from .resolver import track_attribute
 
@@ -278,12 +279,18 @@ class ExpressionLowering:
                 isinstance(node, S.Attribute) and self._global_path(node) is not None):
             atom = self.expr(node, out)
             return self.assign(target, atom, Kind.COPY)
-        if self.objects_read and isinstance(node, (S.BinOp, S.UnaryOp, S.Subscript)) or \
+        if self.objects_read and (isinstance(node, (S.BinOp, S.UnaryOp, S.Subscript)) or
+                                  builtin_protocol_call(node)) or \
                 getattr(node, "sd_operator", None):   # (v.__iadd__(w): operator_lowering.update)
-            from . import operator_lowering   # v + w, -v, v[i]: their methods
+            from . import operator_lowering   # v + w, -v, v[i], abs(v): their methods
             call = operator_lowering.call_for(self, node)
             if call is not None:
                 return operator_lowering.lower(self, call, out, target)
+        if builtin_protocol_call(node):   # abs(v) lowered as a number's: v checked where it
+            from . import operator_lowering   # runs to be no object of the user's classes
+            names = [S.load(a.id) for a in node.args if isinstance(a, S.Name) and
+                     a.id in self.locals]
+            operator_lowering.guard_operands(self, out, names, node)
         if isinstance(node, S.BinOp):
             left = self.expr(node.left, out)
             right = self.expr(node.right, out)

@@ -8,11 +8,12 @@ the expression of self its `__iter__` hands to iter() (`return iter(self.items)`
 
 Python's `for p in obj` calls `type(obj).__iter__(obj)` and loops over the iterator it
 returns. An `__iter__` that returns iter() of an expression of `self` alone (its fields,
-their items at constant keys) loops over that expression, read once where the loop
-starts, as the call reads it, where the object's class is exact with nothing checked
-where the code runs (a parameter, an object made here by its class: `_exact`). Without `__iter__`, Python calls `obj.__getitem__(0)`,
-`(1)`, ... until IndexError: not followed (a dict field would stop at another place than
-a loop over it), refused with the loop to write instead.
+their items at constant keys, a tuple or list display of them) loops over that expression,
+read once where the loop starts, as the call reads it, where the object's class is exact
+with nothing checked where the code runs (a parameter, an object made here by its class:
+`_exact`). Without `__iter__`, Python calls `obj.__getitem__(0)`, `(1)`, ... until
+IndexError: not followed (a dict field would stop at another place than a loop over it),
+refused with the loop to write instead.
 """
 import inspect
 
@@ -102,7 +103,8 @@ def _of_object(expr, params, it):
                 return None
             selves.append(n)
         elif not isinstance(n, (S.Attribute, S.Subscript, S.Constant, S.expr_context,
-                                S.Slice, S.UnaryOp, S.unaryop)):   # self.items[::-1]
+                                S.Slice, S.UnaryOp, S.unaryop, S.Tuple, S.List)):
+            # self.items[::-1], (self.y, self.x)
             return None
     if not isinstance(it, S.Name) and len(selves) != 1:
         return None

@@ -33,6 +33,7 @@ from . import syntax as S
 from .callables import canonical_path
 from .core import Kind
 from .edited_lists import edited_class
+from .operator_names import builtin_protocol_call
 from .object_lists import (_dict_method, _displayed, _fact_key, _grown, _items_class,  # noqa: F401
                            _items_classes,
                            _local_items, _module_item, _only_loop_binding, _single_bindings,
@@ -171,7 +172,8 @@ def _global_derivative(lw, func):
 
 
 def class_of(lw, node, seen):
-    if lw.objects_read and isinstance(node, (S.BinOp, S.UnaryOp, S.Subscript, S.Name)):
+    if lw.objects_read and (isinstance(node, (S.BinOp, S.UnaryOp, S.Subscript, S.Name)) or
+                            builtin_protocol_call(node)):
         from .operator_methods import operator_class   # v + w: what v.__add__(w) makes
         cls = operator_class(lw, node, seen, class_of)   # (v bound once and updated by v += w)
         if cls is not None:

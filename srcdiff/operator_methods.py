@@ -22,7 +22,7 @@ import inspect
 
 from . import syntax as S
 from .object_lists import is_user_class
-from .operator_names import BINARY, SIGNS, UNARY
+from .operator_names import BINARY, SIGNS, UNARY, builtin_protocol_call
 
 
 class Refusal(Exception):
@@ -76,6 +76,8 @@ def _call_for(lw, node, of):
                           f"class {cls.__name__}: it has no {name}",
                           f"define {name} in {cls.__name__}")
         return _method_call(node, node.operand, name, [], cls, fn)
+    if builtin_protocol_call(node):
+        return _builtin_call(lw, node, of)
     if isinstance(node, S.Subscript) and isinstance(node.ctx, S.Load):
         cls = _class(lw, node.value, of)
         if cls is None or method_of(cls, "__getitem__") is None:
@@ -83,6 +85,24 @@ def _call_for(lw, node, of):
         fn = _plain(node, cls, "__getitem__")
         return _method_call(node, node.value, "__getitem__", [_index(lw, node)], cls, fn)
     return None   # (len(v) calls __len__ itself: an int, no derivative, as written)
+
+
+def _builtin_call(lw, node, of):
+    """`abs(v)` as `v.__abs__()`, `pow(v, w)` as `v ** w` (its `__pow__` or w's `__rpow__`),
+    where v (or w) is an object of the user's class and the name is the builtin's; None
+    otherwise (a number's or an array's abs and pow have their rules)."""
+    if lw._callee_object(node.func) is not (abs if node.func.id == "abs" else pow):
+        return None
+    if node.func.id == "pow":
+        return _binary(lw, node, node.args[0], node.args[1], "pow", of)
+    cls = _class(lw, node.args[0], of)
+    if cls is None:
+        return None
+    fn = _plain(node, cls, "__abs__")
+    if fn is None:
+        raise Refusal(node, f"srcdiff cannot apply abs() to an object of your class "
+                      f"{cls.__name__}: it has no __abs__", f"define __abs__ in {cls.__name__}")
+    return _method_call(node, node.args[0], "__abs__", [], cls, fn)
 
 
 def update_call(lw, node, of, strict=True):

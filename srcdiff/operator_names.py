@@ -1,7 +1,8 @@
 """The names of Python's operator methods (leaf: called by operator_methods.py, which lowers
 an operator on objects of the user's classes, and factories.py, which reads the class such
 an operator makes; one table, so that the two never disagree on what `+` calls). Takes an
-operator's node class; gives back its method's name (`dunder`) and the tables below.
+operator's node class; gives back its method's name (`dunder`) and the tables below, and
+tells a call of the builtin `abs` or `pow` as written (`builtin_protocol_call`).
 
 BINARY maps a binary operator's node class to its method's stem (`S.Add` -> "add": `__add__`,
 `__radd__`, `__iadd__`), UNARY a unary operator's node class to its method, SIGNS a stem to
@@ -20,3 +21,13 @@ def dunder(op):
     "__add__"), or None for one without such a method here."""
     stem = BINARY.get(type(op))
     return f"__{stem}__" if stem is not None else None
+
+
+def builtin_protocol_call(node):
+    """Whether `node` is written as a call of the builtin `abs(v)` or `pow(v, w)` (by its
+    name, positional arguments only): Python calls v.__abs__() / v ** w for an object of
+    the user's class (`_builtin_call` reads whether the name is the builtin's)."""
+    return isinstance(node, S.Call) and isinstance(node.func, S.Name) and \
+        node.func.id in ("abs", "pow") and not node.keywords and \
+        len(node.args) == (1 if node.func.id == "abs" else 2) and \
+        not any(isinstance(a, S.Starred) for a in node.args)

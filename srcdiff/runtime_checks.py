@@ -17,6 +17,7 @@ Self-contained like every runtime helper (numpy, linecache and the exception cla
 the codegen command copies along with it).
 """
 import linecache
+import sys
 import types
 
 import numpy
@@ -220,7 +221,10 @@ def check_unpacked(value, count, where):
     """Before `a, b, c = value` (lowered as value[0], value[1], value[2], which would read
     the first `count` items of a longer value and drop the rest): Python's ValueError where
     `value` holds another number of items. Nothing for a value without a length (a 0-d
-    array: reading its items raises as Python does)."""
+    array: reading its items raises as Python does). An object of the user's class (`for a,
+    b in [v, w]` of objects defining `__iter__`) is refused: Python unpacks what its
+    `__iter__` gives, not its items `value[0]`, `value[1]`."""
+    _refuse_unpacked_object(value, where)
     try:
         found = len(value)
     except TypeError:
@@ -233,6 +237,19 @@ def check_unpacked(value, count, where):
     raise UnpackLengthError(reason, hint=f"unpack into {found} names, or index the items "
                             "you need", filename=filename, lineno=int(number),
                             line=linecache.getline(filename, int(number)).strip() or None)
+
+
+def _refuse_unpacked_object(value, where):
+    cls = type(value)
+    package = (cls.__module__ or "").split(".")[0]
+    if package in sys.stdlib_module_names or package in ("numpy", "scipy", "srcdiff") or \
+            isinstance(value, (numpy.ndarray, numpy.generic, tuple, list, dict, str)) or any(
+            hasattr(cls, a) for a in ("__array_ufunc__", "__array_function__")):
+        return   # (Python's own iterators, a named tuple, an array NumPy dispatches to)
+    refuse(f"srcdiff cannot unpack an object of your class {cls.__qualname__} here: Python "
+           f"unpacks what its __iter__ gives, which srcdiff does not follow (it read the "
+           "object's items value[0], value[1], ...)", "unpack a tuple of its fields "
+           "(a, b = v.x, v.y), or call a method by name that returns one", where)
 
 
 def check_array(value, reason, hint, where):

@@ -126,5 +126,9 @@ def test_stored_names_the_attributes_a_function_sets():
     tree = S.parse_module("def f(o):\n    o.a = 1\n    o.b += 2\n    return o.c\n")
     assert class_constants.stored(tree, "a") and class_constants.stored(tree, "b")
     assert not class_constants.stored(tree, "c")
-    anything = S.parse_module("def f(o):\n    setattr(o, 'x', 1)\n")
+    anything = S.parse_module("def f(o, k):\n    setattr(o, k, 1)\n")
     assert class_constants.stored(anything, "c")
+    # hunt 30: setattr(o, "x", v) with a literal name sets x alone (any setattr in a module
+    # made every class constant of its classes refused: init_computes_derived_field's G)
+    named = S.parse_module("def f(o):\n    setattr(o, 'x', 1)\n")
+    assert class_constants.stored(named, "x") and not class_constants.stored(named, "c")

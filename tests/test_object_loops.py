@@ -136,3 +136,52 @@ def iter_of_an_item_made_in_the_header(x):
 
 def test_the_object_made_in_the_loop_header_is_made_once():
     check(iter_of_an_item_made_in_the_header, X.copy())
+
+
+class Swapped:
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+    def __iter__(self):
+        return iter((self.b, self.a * 2.0))
+
+
+class Flipped:
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+    def __iter__(self):
+        return iter((self.b, self.a))
+
+
+def unpacked_display_iter(x):
+    v = Flipped(x, x ** 2)
+    first, second = v
+    return np.sum(first * 3.0 + second ** 3)
+
+
+def looped_display_iter(x):
+    s = 0.0
+    v = Flipped(x, np.sin(x))
+    for k, p in enumerate(v):
+        s = s + (k + 1.0) * np.sum(p ** 2)
+    return s
+
+
+# hunt 30: `a, b = v` of an object whose __iter__ returns iter((self.b, self.a)) crashed in
+# the emitted code ('Flipped' object is not subscriptable: read as v[0], v[1]); the tuple
+# display of self's fields is followed now, for unpacking and for loops alike.
+@pytest.mark.parametrize("f", [unpacked_display_iter, looped_display_iter])
+def test_an_iter_returning_a_display_of_fields_is_followed(f):
+    check(f, X.copy())
+
+
+def test_an_iter_computing_its_display_stays_refused():
+    def computed(x):
+        s = 0.0
+        for p in Swapped(x, x * x):
+            s = s + np.sum(p)
+        return s
+    assert "Python calls its __iter__ there" in str(refusal(computed, (X,), "grad"))

@@ -14,6 +14,7 @@ import pytest
 import srcdiff
 from gradcheck import check
 from hunt22_programs import Vec
+from hunt30_programs import Vec2
 from operator_programs import SOURCE
 from user_modules import load
 
@@ -129,3 +130,58 @@ def test_an_object_a_nested_def_rebinds_nonlocal_by_operators_differentiates():
 def test_an_object_a_nested_def_makes_another_kind_is_refused_not_wrong():
     with pytest.raises(srcdiff.SrcdiffError):
         srcdiff.grad(nonlocal_object_turned_into_a_number)(np.array([0.3, -0.7, 1.1]))
+
+
+class Planar(Vec2):
+    """hunt 30's 2-D vector (__add__, __mul__, its length by __abs__) with a __pow__."""
+
+    def __pow__(self, k):
+        return Planar(self.x ** k, self.y ** k)
+
+
+def length_by_abs(x):
+    a = Planar(x[0], x[1])
+    b = a * 2.0 + Planar(x[2], x[0])
+    return abs(b) + abs(x[1] - 2.0) * abs(a * 2.0)
+
+
+def squared_by_pow(x):
+    p = pow(Planar(x[0], x[1]), 2)
+    return p.x + 3.0 * p.y + pow(x[2], 3)
+
+
+def length_of_param(v):
+    return abs(v * 2.0) ** 2 + abs(v)
+
+
+# abs(v) of an object of the user's class is v.__abs__() (hunt 30: the emitted code called
+# numpy.sign(v), a TypeError), pow(v, k) is v ** k, as `-v` and `v ** k` are followed; abs
+# and pow of numbers keep their rules.
+@pytest.mark.parametrize("f", [length_by_abs, squared_by_pow])
+def test_abs_and_pow_of_an_object_follow_its_methods(f):
+    check(f, np.array([0.6, -0.8, 1.3]), order=2)
+
+
+def test_abs_of_an_object_passed_in_differentiates():
+    g = check(length_of_param, Planar(0.6, -0.8), order=2)
+    assert type(g) is Planar
+
+
+def _planar_or_number(a, b):
+    if a > 100.0:
+        return a
+    return Planar(a, b)
+
+
+def length_of_an_object_of_untold_class(x):
+    v = _planar_or_number(x[0], x[1])
+    return abs(v) * x[2]
+
+
+# hunt 30: abs(v) where srcdiff cannot tell v's class before the code runs is lowered as a
+# number's abs; the emitted code crashed on the object (numpy.sign(v)). v is checked where
+# it runs now, as an operator's operands are: refused, located, when it is an object.
+def test_abs_of_an_object_of_untold_class_is_refused_where_it_runs():
+    with pytest.raises(srcdiff.RuntimeRefusal, match="could not tell before the code runs "
+                                                     "that this operand is an object"):
+        srcdiff.grad(length_of_an_object_of_untold_class)(np.array([0.6, -0.8, 1.3]))

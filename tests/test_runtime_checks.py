@@ -2,6 +2,8 @@
 changing it and refuses the rest with a RuntimeRefusal located at the user's line (its text
 quoted from the file), or, for the API's argument checks, with the TypeError or ValueError
 the API turns into an ArgumentError."""
+import collections
+
 import numpy as np
 import pytest
 
@@ -250,6 +252,17 @@ def test_check_unpacked_raises_pythons_value_error_at_the_users_line(tmp_path):
     for value in (np.ones(2), [1.0, 2.0], (1.0, 2.0), np.ones((2, 5)), "ab"):
         assert check_unpacked(value, 2, where) is None
     assert check_unpacked(np.float64(1.0), 2, where) is None   # no length: its reads raise
+    Point = collections.namedtuple("Point", "x y")
+    assert check_unpacked(Point(1.0, 2.0), 2, where) is None   # a named tuple: its items
+
+    class Pair:   # an object of the user's class: Python unpacks what its __iter__ gives
+        def __iter__(self):
+            return iter((1.0, 2.0))
+
+        def __len__(self):
+            return 2
+    with pytest.raises(srcdiff.RuntimeRefusal, match="cannot unpack an object of your class"):
+        check_unpacked(Pair(), 2, where)
     for value, text in ((np.ones(3), "too many values to unpack (expected 2, got 3)"),
                         ([1.0], "not enough values to unpack (expected 2, got 1)"),
                         (np.ones((4, 2)), "too many values to unpack (expected 2, got 4)")):
