@@ -270,6 +270,9 @@ def item_of_item(lw, base, index, value, node, out):
     if isinstance(field, S.Attribute) and isinstance(field.value, S.Name) and (
             field.value.id in lw.locals or field.value.id in lw.params):
         # v.a[1] = e: an object's array changed in place, which every holder of it sees
+        owned = _owned_field_write(lw, field, base, index, value, node, out)
+        if owned is not None:   # (nothing else can hold it: a copy written, bound back)
+            return owned
         spelled = S.spell(field)
         raise lw.error(node, f"this writes into the array {spelled} in place, which srcdiff "
                        f"does not follow (every holder of that array would see it); it "
@@ -324,6 +327,33 @@ def item_of_item(lw, base, index, value, node, out):
     if above:
         lw.item_copies[mine] = lw.item_copies[mine][:5] + (lw.item_copies[mine][5] | above,)
     return stored
+
+
+def _owned_field_write(lw, field, base, index, value, node, out):
+    """`m.w[i] = v` where nothing but the record m (made here, held by that one name) can
+    hold the array in m.w (field_ownership.py): `c = own_copy(m.w); c[i] = v`, and the
+    statement binding m.w to c (returned, for the caller to append); else None."""
+    from .field_ownership import held_elsewhere
+    from .errors import SrcdiffError
+    from .field_writes import record_held_once, store
+    name = field.value.id
+    if name in lw.params:
+        return None
+    try:
+        _, cls, fields = record_held_once(lw, field.value, node, None, "write")
+    except SrcdiffError:   # (the refusal below names the write)
+        return None
+    if field.attr not in fields or held_elsewhere(lw, name, cls, field.attr) is not None:
+        return None
+    ref = lw.bind("own_copy", runtime.own_copy)
+    copy = lw.temp(out, S.Call(func=ref, args=[S.load(base.id)], keywords=[]), Kind.CALL,
+                   f"{field.attr}_new", func=runtime.own_copy)
+    lw.locals.add(copy.id)
+    write = S.Assign(targets=[S.Subscript(value=S.load(copy.id), slice=index, ctx=S.Store())],
+                     value=value, type_comment=None)
+    out.append(lw.info(write, Kind.SETITEM))
+    store(lw, S.Attribute(value=S.load(name), attr=field.attr, ctx=S.Store()), copy, out)
+    return out.pop()
 
 
 def _copying_index(key, out):

@@ -316,9 +316,10 @@ def callable_object(lw, func):
 
 
 def callable_item(lw, func):
-    """Whether the item `func` (`layers[1]`) is known to hold an object of a class of the
-    user's that has __call__ (as objects.class_of tells it: an item at a constant index of
-    a list of objects made here or passed in)."""
+    """Whether the item `func` (`layers[1]`), or the call `func` (`p.shifted(0.1)`, called
+    in turn), is known to hold or give an object of a class of the user's that has __call__
+    (as objects.class_of tells it: an item at a constant index of a list of objects made here
+    or passed in; what a method or factory returns)."""
     from .objects import class_of
     cls = class_of(lw, func, set())
     return isinstance(cls, type) and has_call(cls)

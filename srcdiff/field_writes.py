@@ -62,25 +62,40 @@ def maker(cls):
     return runtime_fields.object_of if is_computed_record(cls) else runtime_values.record_of
 
 
-def update(lw, node, out):
+def update(lw, node, out, store_with=None):
     """`r.attr op= e`: r.attr = r.attr op e, the field checked to hold no array (which
-    `op=` would change in place) where the code runs; appended to out."""
+    `op=` would change in place) where the code runs, unless nothing but r can hold the
+    array in it (field_ownership.py: then a binding, checked as Python's `op=` is);
+    appended to out. `store_with(lw, target, atom, out)`: how the new value is stored where
+    it is not a field's (a property's setter: property_setters.py)."""
     target = node.target
-    _written_record(lw, target)   # refused before anything is lowered
+    owned, held = False, None
+    if store_with is None:
+        name, cls, _ = _written_record(lw, target)   # refused before anything is lowered
+        from .field_ownership import held_elsewhere
+        from .field_updates import METHODS
+        held = held_elsewhere(lw, name, cls, target.attr)
+        owned = held is None and type(node.op) in METHODS
     read = S.Attribute(value=S.load(target.value.id), attr=target.attr, ctx=S.Load())
     S.place_unplaced(read, target)
     current = lw.expr(read, out)
     from .errors import where
     from . import runtime_fields
-    lw.bindings["check_field_number"] = runtime_fields.check_field_number
-    text = f"{target.value.id}.{target.attr}"
-    check = S.Expr(value=S.Call(func=S.load("check_field_number"), args=[
-        current, S.const(text), S.const(where(lw.src.filename, lw.line))], keywords=[]))
-    out.append(lw.info(check, Kind.EFFECT, func=runtime_fields.check_field_number))
+    if not owned:
+        lw.bindings["check_field_number"] = runtime_fields.check_field_number
+        text = f"{target.value.id}.{target.attr}"
+        check = S.Expr(value=S.Call(func=S.load("check_field_number"), args=[
+            current, S.const(text), S.const(where(lw.src.filename, lw.line))] + (
+                [S.const(held)] if held else []), keywords=[]))
+        out.append(lw.info(check, Kind.EFFECT, func=runtime_fields.check_field_number))
     rhs = lw.expr(node.value, out)
+    if owned:
+        from .field_updates import METHODS
+        from .update_checks import item_guard
+        out.append(item_guard(lw, current, rhs, METHODS[type(node.op)]))
     new = lw.temp(out, S.BinOp(left=current, op=node.op, right=rhs), Kind.BINOP, "updated",
                   func=_operator(node.op))
-    store(lw, target, new, out)
+    (store_with or store)(lw, target, new, out)
 
 
 def _operator(op):

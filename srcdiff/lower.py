@@ -391,8 +391,9 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             out.append(self.setitem(base, index, new, target, out))
             return out
         if isinstance(target, S.Attribute):   # r.b += e of a record made here
-            from . import field_writes
-            field_writes.update(self, node, out)
+            from . import field_writes, property_setters
+            if not property_setters.update(self, node, out):   # s.value += e: a setter
+                field_writes.update(self, node, out)
             return out
         raise self.error(node, "srcdiff can only update names and array items in place",
                          hint="assign to a local variable instead")
@@ -439,8 +440,9 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             index = self.index(target.slice, out)
             out.append(self.setitem(base, index, atom, target, out))
         elif isinstance(target, S.Attribute):   # r.b = e of a record made here
-            from . import field_writes
-            field_writes.store(self, target, atom, out)
+            from . import field_writes, property_setters
+            if not property_setters.store(self, target, atom, out):   # s.value = e: a setter
+                field_writes.store(self, target, atom, out)
         else:
             raise self.error(target, "srcdiff cannot assign to this target",
                              hint="assign to a local variable or an array item")

@@ -124,8 +124,9 @@ class CallLowering(MethodLowering):
             return self._derivative_call(node, derived, out, discard)
         if not isinstance(func, (S.Name, S.Attribute)):
             from . import field_calls   # layers[1](x) of objects: layers[1].__call__(x)
-            if isinstance(func, S.Subscript) and field_calls.callable_item(self, func):
-                return self._call(field_calls.dunder_call(node), out, discard)
+            if isinstance(func, (S.Subscript, S.Call)) and field_calls.callable_item(self,
+                                                                                    func):
+                return self._call(field_calls.dunder_call(node), out, discard)   # p.m(a)(x)
             if isinstance(func, S.Subscript):   # fs[0](x) of a list srcdiff cannot read
                 shown = S.spell(func)
                 raise self.error(node, f"srcdiff can only call functions by name, or an item "

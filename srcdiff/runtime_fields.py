@@ -22,14 +22,16 @@ def _name(fn):
     return getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
 
 
-def check_field_number(value, text, where):
+def check_field_number(value, text, where, held=None):
     """Refuse `r.b op= e` at `where` where r.b holds an array, which `op=` would change in
-    place (every holder of that array would see it); a number passes."""
+    place (every holder of that array would see it; `held`: the user's code through which
+    another may, as field_ownership.py found it); a number passes."""
     if hasattr(value, "shape") and hasattr(value, "__iadd__") and not isinstance(
             value, (int, float, complex)) and getattr(value, "ndim", 0) != 0:
+        seen = f" (something else may hold it: {held})" if held else ""
         refuse(f"{text} holds an array, which this update would change in place: every "
-               "name holding that array would see the change, which srcdiff does not follow",
-               f"write {text} = {text} + ... (a new array) instead", where)
+               f"name holding that array would see the change{seen}, which srcdiff does "
+               "not follow", f"write {text} = {text} + ... (a new array) instead", where)
 
 
 def object_of(cls, names, items):

@@ -14,35 +14,61 @@ it) that first binds `self` to a new record of the fields passed
 field_writes.py's rebindings, and gives back what the method returns together with the
 list of `self`'s fields as it leaves them. The caller's other objects
 never change; a method writing the fields of an object the caller passed or another name
-holds is refused at the caller's line.
+holds is refused at the caller's line. A chain of such methods giving back `self`
+(`acc.add(x).add(y)`) is those calls on the one name in turn; what such a method gives back,
+kept under another name (`b = acc.add(x)`), is refused (later writes through acc would
+change b in Python). Its in-place writes of an array field (`self.w -= lr * g`,
+`self.w[i] = v`) are bindings where nothing but the object can hold that array
+(field_ownership.py, field_updates.py), checked or refused otherwise.
 """
 import inspect
 
 from . import syntax as S
 from .core import Kind
+from .field_updates import MethodBody, method_tree as _tree
 
-_MADE = {}   # the user's method -> (its fields, the generated function)
+_MADE = {}   # (the user's method, its fields' holders) -> (its fields, the generated function)
 
 
-def call(lw, node, base, cls, args, keywords, out, discard):
+def call(lw, node, base, cls, args, keywords, out, discard, fn=None):
     """`obj.m(args)` where m writes fields of its object: the call of m's state function,
-    obj rebound to the object it gives back; None where m writes none."""
+    obj rebound to the object it gives back; None where m writes none. `fn`: the function
+    called where it is not the class's attribute m (a property's setter: field_writes)."""
     method = node.func.attr
-    fn = inspect.getattr_static(cls, method, None)
+    fn = fn or inspect.getattr_static(cls, method, None)
     from .callables import is_user_function
-    if not (inspect.isfunction(fn) and is_user_function(fn)) or not _writes_self(fn, cls):
+    if not (inspect.isfunction(fn) and is_user_function(fn)):
+        return None
+    items_only = not _writes_self(fn, cls)   # self.w[i] = v only: followed where w is owned
+    if items_only and not _item_writes(fn):
         return None
     if isinstance(node.func.value, S.Name) and node.func.value.id in lw.params:
         return None   # the caller's object: its writes are refused where they are
     from .field_writes import record_held_once
-    name, cls, fields = record_held_once(lw, node.func.value, node.func, cls,
-                                         f"call {_spell(node.func)}(), which writes fields "
-                                         "of its object")
+    owner = _chain_root(lw, node.func.value)   # acc.add(x).add(y): add returns self
+    if owner is not node.func.value and isinstance(owner, S.Name):
+        base = S.load(owner.id)
+    what = (f"call {_spell(node.func)}(), which writes fields of its object"
+            if inspect.getattr_static(cls, method, None) is fn else
+            f"set {_spell(node.func)} through its property's setter, which writes fields "
+            "of its object")
+    if items_only:   # (else a helper writing its argument, as it was: lower_copies.py)
+        from .errors import SrcdiffError
+        try:
+            name, cls, fields = record_held_once(lw, owner, node.func, cls, what)
+        except SrcdiffError:
+            return None
+        if not _item_writes(fn) <= {f for f, why in _held(lw, name, cls, fn) if not why}:
+            return None
+    else:
+        name, cls, fields = record_held_once(lw, owner, node.func, cls, what)
+    if not discard and _may_return_self(fn):
+        _refuse_kept_self(lw, node, name)
     tree = _tree(fn)
     if tree is not None:   # what the method writes into its other arguments: as any call's
         lw._check_argument_writes(node, fn, _in_order(tree, [base] + args, keywords), out,
                                   own=(tree.args.args[0].id,))
-    made = _state_function(lw, node, fn, cls, fields)
+    made = _state_function(lw, node, fn, cls, fields, _held(lw, name, cls, fn))
     from .records import bound_name
     ref = bound_name(lw, made, f"{fn.__name__}_state")
     stmt = lw.call_object(node, node.func, made, [base] + args, keywords, out, False, ref)
@@ -64,6 +90,71 @@ def call(lw, node, base, cls, args, keywords, out, discard):
     out.append(rebind)
     return lw.assign("_", S.Subscript(value=S.load(pair), slice=S.const(0), ctx=S.Load()),
                      Kind.SUBSCRIPT)
+
+
+def _chain_root(lw, owner):
+    """The object a chain of calls `acc.add(x).add(y)` is made on (`acc`), where each call
+    but the last is of a method of the object's class giving back its object on every path
+    (operator_methods.returns_self): the receiver then holds the object the name holds, as
+    the method leaves it; else owner itself."""
+    from .objects import class_of
+    from .operator_methods import returns_self
+    node = owner
+    while isinstance(node, S.Call) and isinstance(node.func, S.Attribute):
+        inner = node.func.value
+        cls = class_of(lw, inner, set())
+        fn = inspect.getattr_static(cls, node.func.attr, None) if isinstance(cls, type) \
+            else None
+        if not inspect.isfunction(fn) or not returns_self(fn):
+            return owner
+        node = inner
+    return node if isinstance(node, S.Name) else owner
+
+
+def _may_return_self(fn):
+    """Whether some `return` of the method fn gives back its object, or a value holding it
+    (`return self`, `return self, y`), rather than only values read from its fields."""
+    tree = _tree(fn)
+    if tree is None:
+        return True
+    me = tree.args.args[0].id
+    for n in S.walk(tree):
+        if isinstance(n, S.Return) and n.value is not None:
+            for m in S.walk(n.value):
+                if isinstance(m, S.Name) and m.id == me and not _read_through(n.value, m):
+                    return True
+    return False
+
+
+def _read_through(root, name):
+    """Whether the Name `name` inside `root` is the object of an attribute read
+    (`self.w`), a field's value rather than the object."""
+    return any(isinstance(p, S.Attribute) and p.value is name for p in S.walk(root))
+
+
+def _refuse_kept_self(lw, node, name):
+    """Refuse `b = acc.add(x)` (or `[acc.add(x)]`, `g(acc.add(x))`) where add gives back its
+    object: the value kept is another name of the object, which later writes of its fields
+    would change too, while srcdiff's record is a copy taken here. Read at once (`.total`,
+    a further call of the chain, called itself) or dropped, it passes."""
+    parent = _parent(lw.fdef, node)
+    if parent is None or isinstance(parent, (S.Expr, S.Return)) or (
+            isinstance(parent, S.Attribute) and parent.value is node) or (
+            isinstance(parent, S.Call) and parent.func is node):   # a.grow(2.0)(x)
+        return
+    raise lw.error(node, f"srcdiff cannot keep what {_spell(node.func)}() gives back: it is "
+                   f"the object {name} holds, whose fields the method writes, and another "
+                   f"name holding it would see later writes, which srcdiff does not follow",
+                   hint=f"call {_spell(node.func)}(...) as a statement and read {name} "
+                        f"itself afterwards (or read what you need from it at once)")
+
+
+def _parent(tree, node):
+    for n in S.walk(tree):
+        for child in S.iter_child_nodes(n):
+            if child is node:
+                return n
+    return None
 
 
 def _in_order(tree, args, keywords):
@@ -104,22 +195,32 @@ def _writes_self(fn, cls, seen=None):
     return False
 
 
-def _tree(fn):
-    from .frontend import get_source
-    try:
-        tree = get_source(fn).node
-    except Exception:
-        return None
-    return tree if isinstance(tree, S.FunctionDef) else None
+def _item_writes(fn):
+    """The fields whose items the method fn writes (`self.w[i] = v`, `self.w[i] op= v`)."""
+    from .field_updates import in_place_fields
+    return in_place_fields(_tree(fn), items=True)
 
 
-def _state_function(lw, node, fn, cls, fields):
+def _held(lw, name, cls, fn):
+    """(field, what else may hold its array: "" where nothing can) for each field fn writes
+    in place (`self.w -= e`, `self.w[i] = v`; field_ownership.py): an owned field's writes
+    are bindings, another's are checked (its holder named in the refusal)."""
+    from .field_ownership import held_elsewhere
+    from .field_updates import in_place_fields
+    return tuple(sorted((f, held_elsewhere(lw, name, cls, f) or "")
+                        for f in in_place_fields(_tree(fn))))
+
+
+def _state_function(lw, node, fn, cls, fields, held=()):
     """srcdiff's copy of the method fn, taking the object's fields and giving back
-    (what fn returns, the object as fn leaves it)."""
-    hit = _MADE.get(fn)
+    (what fn returns, the object as fn leaves it); the in-place writes of the fields `held`
+    says nothing else holds made rebindings (field_updates.py)."""
+    hit = _MADE.get((fn, held))
     if hit is not None and hit[0] == (cls, fields):
         return hit[1]
     tree = S.clone(_tree(fn))
+    tree.decorator_list = [d for d in tree.decorator_list if not (   # @value.setter
+        isinstance(d, S.Attribute) and d.attr == "setter")]
     if tree.decorator_list or tree.args.vararg or tree.args.kwarg or any(
             isinstance(n, (S.Yield, S.YieldFrom, S.Nonlocal, S.Global)) for n in S.walk(tree)):
         raise lw.error(node, f"srcdiff follows a method that writes its object's fields "
@@ -134,7 +235,9 @@ def _state_function(lw, node, fn, cls, fields):
     make = S.quote(f"{me} = object_of({klass}, {tuple(fields)!r}, [" + ", ".join(
         f"{given}.{f}" for f in fields) + "])")
     _Returns(me, fields).visit(tree)
-    _Updates(me, f"{_file_of(fn)}").visit(tree)
+    from .field_updates import Updates
+    taken = {n.id for n in S.walk(tree) if isinstance(n, S.Name)}
+    Updates(me, f"{_file_of(fn)}", dict(held), taken).visit(tree)
     body = tree.body
     if body and isinstance(body[0], S.Expr) and isinstance(body[0].value, S.Constant):
         body = body[1:]
@@ -143,13 +246,13 @@ def _state_function(lw, node, fn, cls, fields):
         body.append(S.quote(f"return None, {_listed(me, fields)}")[0])
     tree.body = body
     tree.name = f"{fn.__name__}_state"
-    from . import loader, runtime_fields
+    from . import loader, runtime_fields, runtime_updates
     made = loader.load_made(tree, f"{fn.__qualname__} as a function of its object's fields",
                             "state", {klass: cls, "object_of": runtime_fields.object_of,
-                                      "check_field_number": runtime_fields.check_field_number},
-                            fn)
+                                      "check_field_number": runtime_fields.check_field_number,
+                                      "check_update": runtime_updates.check_update}, fn)
     made.__srcdiff_keeps__ = _kept(_tree(fn))   # (aliasing.py: the object may hold them)
-    _MADE[fn] = ((cls, fields), made)
+    _MADE[(fn, held)] = ((cls, fields), made)
     return made
 
 
@@ -182,21 +285,7 @@ def _root_is(node, name):
     return isinstance(node, S.Name) and node.id == name
 
 
-class _MethodBody(S.NodeTransformer):
-    """A pass over the method's own body: nested functions and lambdas are left as they are."""
-
-    def visit_FunctionDef(self, node):
-        if getattr(self, "_top", False):
-            return node
-        self._top = True
-        self.generic_visit(node)
-        return node
-
-    def visit_Lambda(self, node):
-        return node
-
-
-class _Returns(_MethodBody):
+class _Returns(MethodBody):
     """`return e` -> `return e, self` (None for a bare return); nested functions kept."""
 
     def __init__(self, me, fields):
@@ -207,32 +296,6 @@ class _Returns(_MethodBody):
         fields = S.quote_expr(_listed(self.me, self.fields))
         node.value = S.Tuple(elts=[value, fields], ctx=S.Load())
         return node
-
-
-class _Updates(_MethodBody):
-    """`self.f op= e` -> `check_field_number(self.f, 'self.f', where)` then `self.f = self.f
-    op e`: a field holding a number is bound anew, as the caller's record is (field_writes);
-    one holding an array, which Python's `op=` changes in place under every name holding it
-    (the caller's `y` of `Acc(y)`), is refused when the method runs, whether or not its
-    result is differentiated (the state function runs as plain Python where it is not)."""
-
-    def __init__(self, me, filename):
-        self.me, self.filename = me, filename
-
-    def visit_AugAssign(self, node):
-        t = node.target
-        if not (isinstance(t, S.Attribute) and isinstance(t.value, S.Name) and
-                t.value.id == self.me):
-            return node
-        text = f"{self.me}.{t.attr}"
-        where = f"{self.filename}:{getattr(node, 'lineno', 0)}"
-        check = S.Expr(value=S.Call(func=S.load("check_field_number"), args=[
-            S.clone(t), S.const(text), S.const(where)], keywords=[]))
-        load = S.Attribute(value=S.load(self.me), attr=t.attr, ctx=S.Load())
-        store = S.Attribute(value=S.load(self.me), attr=t.attr, ctx=S.Store())
-        assign = S.Assign(targets=[store], value=S.BinOp(left=load, op=node.op,
-                                                         right=node.value), type_comment=None)
-        return [S.place_unplaced(check, node), S.place_unplaced(assign, node)]
 
 
 def _file_of(fn):

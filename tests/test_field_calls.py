@@ -220,3 +220,83 @@ def test_an_item_whose_class_is_not_known_stays_refused_at_the_call():
         srcdiff.grad(calls_an_item_replaced_before)(X.copy())
     assert err.value.filename.endswith("test_field_calls.py")
     assert "layers[1](x)" in str(err.value)
+
+
+# A call of a call's result (`p.shifted(0.1)(0.5)`, `Affine(w, b)(x)`, `make(w)(x)`): the
+# object the inner call gives, of a class srcdiff knows, called through its own __call__.
+class Affine:
+    def __init__(self, w, b):
+        self.w = w
+        self.b = b
+
+    def __call__(self, t):
+        return np.tanh(self.w * t + self.b)
+
+    def scaled(self, k):
+        return Affine(self.w * k, self.b)
+
+    def grow(self, k):
+        self.w = self.w * k
+        return self
+
+
+def make_affine(w):
+    return Affine(w, 0.5)
+
+
+def made_and_called(x):
+    return np.sum(Affine(x, 0.1)(x) ** 2)
+
+
+def factory_result_called(x):
+    return np.sum(make_affine(x)(x[::-1]))
+
+
+def method_result_called(x):
+    a = Affine(x, 0.2)
+    return np.sum(a.scaled(2.0)(x) + a(x))
+
+
+def chained_methods_result_called(x):
+    a = Affine(x, 0.2)
+    return np.sum(a.scaled(2.0).scaled(0.5)(x) * a.scaled(3.0)(x))
+
+
+def method_result_called_in_a_loop(x):
+    a = Affine(x, 0.2)
+    t = 0.0
+    for k in range(3):
+        t = t + np.sum(a.scaled(k + 1.0)(x) ** 2)
+    return t
+
+
+def state_method_result_called(x):
+    a = Affine(x, 0.2)
+    y = a.grow(2.0)(x)
+    return np.sum(y * a.w)
+
+
+def item_method_result_called(x):
+    ps = [Affine(x, 0.1), Affine(x ** 2, 0.3)]
+    return np.sum(ps[0].scaled(0.5)(x) + ps[1].scaled(2.0)(x[0]))
+
+
+@pytest.mark.parametrize("f", [made_and_called, factory_result_called, method_result_called,
+                               chained_methods_result_called, method_result_called_in_a_loop,
+                               state_method_result_called, item_method_result_called])
+def test_the_result_of_a_call_called_in_turn(f):
+    check(f, X.copy(), order=2)
+
+
+def pick(flag, w):
+    return Affine(w, 0.1) if flag else Square(w)
+
+
+def called_result_of_unknown_class(x):
+    return np.sum(pick(x[0] > 0, x)(x))
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_call_of_a_result_whose_class_is_not_known_stays_refused(mode):
+    err = refusal(called_result_of_unknown_class, (X.copy(),), mode)
+    assert "pick(x[0] > 0, x)(x)" in err.line

@@ -139,3 +139,4 @@ def rebinds_to_new_records(x):
 
 def test_a_name_rebound_to_records_of_one_class_keeps_its_class():
     check(rebinds_to_new_records, X.copy())
+

@@ -26,3 +26,10 @@ def test_an_update_of_a_number_field_passes_and_of_an_array_is_refused_at_the_li
         check_field_number(np.ones(2), "r.w", f"{__file__}:1")
     assert info.value.filename == __file__ and info.value.lineno == 1
     assert "r.w holds an array, which this update would change in place" in str(info.value)
+
+
+def test_the_refusal_of_an_array_field_update_names_what_else_may_hold_it():
+    from srcdiff.runtime_fields import check_field_number
+    with pytest.raises(srcdiff.RuntimeRefusal) as info:
+        check_field_number(np.ones(2), "r.w", f"{__file__}:1", "`w0 = r.w`")
+    assert "(something else may hold it: `w0 = r.w`)" in str(info.value)
