@@ -139,6 +139,11 @@ def _known_lists(fdef, resolve, hoist=False):
                     n.slice, S.Constant) and type(n.slice.value) is str):
             iters.add(id(n.value))
             dict_iters.add(id(n.value))
+        if isinstance(n, S.Call) and isinstance(n.func, S.Name) and n.func.id == "len" and \
+                len(n.args) == 1 and isinstance(n.args[0], S.Name) and not n.keywords and \
+                resolve("len") is len and "len" not in local_defs.stored:   # len(fs) too
+            iters.add(id(n.args[0]))
+            dict_iters.add(id(n.args[0]))
     declared = {name for n in S.walk(fdef) if isinstance(n, (S.Global, S.Nonlocal))
                 for name in n.names}
     known, pending = {}, []

@@ -1,5 +1,5 @@
-"""Loops over constant keys of a module-level dict of functions (stage 3, lower: called by
-function_loops.py, which writes such loops out). Takes a loop's iterable, target and body
+"""Loops over constant keys of a module-level (or local) dict of functions (stage 3, lower:
+called by function_loops.py, which writes such loops out). Takes a loop's iterable, target and body
 (gast) with the function's free-name resolver; gives back the keys to write the loop out
 over (`names`) and whether its variable picks a function by key (`keyed`), and the locals
 each copy binds to its own name (`own_locals`, `renamed`), or nothing where the loop does not
@@ -26,6 +26,12 @@ an argument of a call of a user's function that reads such a dict (its own code 
 function it names, three calls deep); any other loop over strings stays a loop. A key taken
 from data (a parameter holding a list of names, a value computed here) is no display, so the
 loop stays a loop and the read is refused at its line as before.
+
+A local table of functions is read the same way: a dict, list or tuple display bound once in
+the function, holding a function and read only by items, in loops and by `len` (`ops = {"sin":
+np.sin, "sq": lambda v: v * v}`, `for key in ["sin", "sq"]: ops[key](x)`; `local_tables`):
+nothing the function does changes which function a key picks, and function_loops.py writes
+out `for key in ops`, `for i in range(len(fs))` and `range(3)` over its keys too.
 
 A local the body binds once, at its top level, to the function the key picks (`g =
 ACTS[name]`, then `x = g(x)`) would be bound once per copy, and a call of a name bound twice
