@@ -24,6 +24,7 @@ no try block (whose handler could see the list half filled). Anything else is le
 written (lower_calls.py refuses a call of an item it cannot tell, located).
 """
 from . import syntax as S
+from .function_choices import replace
 
 MAX_ITEMS = 16
 
@@ -125,7 +126,7 @@ def _filled(fdef, block, i):
         names = {k: _fresh(f"{name}_{k}", taken) for k in indices}
         for k, node in reads.items():
             for read in node:
-                _replace(fdef, read, S.place_unplaced(S.load(names[k]), read))
+                replace(fdef, read, S.place_unplaced(S.load(names[k]), read))
         return 1 + len(writes), [_bound(names[k], s) for k, s in writes]
     if indices == sorted(indices):   # the display, evaluated in the order written
         items = {k: s.value for k, s in writes}
@@ -200,17 +201,3 @@ def _reads(fdef, name, n):
             out.setdefault(k % n, []).append(up)
     return out
 
-
-def _replace(fdef, old, new):
-    """Puts `new` where the node `old` is in fdef's tree."""
-    for node in S.walk(fdef):
-        for field in node._fields:
-            value = getattr(node, field, None)
-            if value is old:
-                setattr(node, field, new)
-                return
-            if isinstance(value, list):
-                for j, v in enumerate(value):
-                    if v is old:
-                        value[j] = new
-                        return
