@@ -20,7 +20,8 @@ order written), made where the last write was.
 It applies only where the list's name is bound once, by that display, declared neither
 global nor nonlocal, written nowhere else (no other item write, no `del`), read by no def or
 lambda (which a written value might call before the list is full), and the statements are in
-no try block (whose handler could see the list half filled). Anything else is left as
+no try or with block (whose handler, or a context silencing the error, could leave the list
+half filled for the code after it). Anything else is left as
 written (lower_calls.py refuses a call of an item it cannot tell, located).
 """
 from . import syntax as S
@@ -36,9 +37,7 @@ def rewrite(fdef):
         return fdef
     given, fdef = fdef, S.clone(fdef)
     changed = False
-    for block, owner in list(_blocks(fdef)):
-        if isinstance(owner, S.Try) or hasattr(S, "TryStar") and isinstance(owner, S.TryStar):
-            continue
+    for block in list(_blocks(fdef)):
         i = 0
         while i < len(block):
             made = _filled(fdef, block, i)
@@ -72,21 +71,21 @@ def _is_none(node):
 
 
 def _blocks(fdef):
-    """(statement list, the node holding it) of the function's own scope."""
+    """The statement lists of the function's own scope outside any try or with block (an
+    exception there may leave the list half filled where code after it still runs)."""
     stack = [fdef]
     while stack:
         node = stack.pop()
+        if isinstance(node, (S.Try, S.With, S.AsyncWith)) or type(node).__name__ == "TryStar":
+            continue
         for field in ("body", "orelse", "finalbody"):
             stmts = getattr(node, field, None)
             if isinstance(stmts, list) and stmts and isinstance(stmts[0], S.stmt):
-                yield stmts, node
+                yield stmts
                 stack.extend(s for s in stmts if not isinstance(
                     s, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)))
-        for handler in getattr(node, "handlers", ()):
-            yield handler.body, node
-            stack.extend(handler.body)
         for case in getattr(node, "cases", ()):
-            yield case.body, case
+            yield case.body
             stack.extend(case.body)
 
 

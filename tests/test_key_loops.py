@@ -233,8 +233,17 @@ def tuple_over_a_literal_range_with_a_break(x):
     return total
 
 
+def backwards_with_the_index_read_after(x):
+    fs = [np.sin, np.cos, np.tanh]
+    total = 0.0
+    for i in range(2, -1, -1):
+        total = total * 0.5 + np.sum(fs[i](x)) * i
+    return total + i   # the loop leaves i at its last value, 0
+
+
 @pytest.mark.parametrize("f", [dict_picked_by_key, dict_iterated_by_its_keys,
-                               list_picked_by_index, tuple_over_a_literal_range_with_a_break])
+                               list_picked_by_index, tuple_over_a_literal_range_with_a_break,
+                               backwards_with_the_index_read_after])
 def test_a_local_table_picked_by_a_loops_key(f):
     check(f, X, order=2)
 

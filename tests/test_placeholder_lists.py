@@ -110,3 +110,18 @@ def test_items_read_only_by_index_become_names_of_their_own():
         ''')
     out = ast.unparse(S.gast_to_ast(placeholder_lists.rewrite(tree)))
     assert "fs_1 = g(x)\n    fs_0 = h\n    return fs_0(x) + fs_1(x)" in out, out
+
+
+def in_a_with_block_inside_a_branch(x):
+    import contextlib
+    if x[0] > -10.0:
+        with contextlib.suppress(ValueError):
+            fs = [None, None]
+            fs[0] = np.sin
+            fs[1] = np.tanh
+    return np.sum(fs[0](x))
+
+
+def test_a_list_filled_in_a_with_block_is_left_as_written():
+    tree = srcdiff.frontend.get_source(in_a_with_block_inside_a_branch).node
+    assert placeholder_lists.rewrite(tree) is tree
