@@ -118,17 +118,28 @@ def spread_arrays(fn, names, args, kwargs):
     return out
 
 
+_SPREAD = {}   # fn's code -> the names its source spreads (read once per code object)
+
+
 def _spread_parameters(fn):
     """The names fn's source spreads with a star, bare or sliced (`*x`, `*x[1:]`)."""
+    code = getattr(fn, "__code__", None)
+    if code in _SPREAD:
+        return _SPREAD[code]
     from .frontend import get_source
     try:
         fdef = get_source(fn).node
     except Exception:   # noqa: BLE001 - no source: refused where it is lowered
         return set()
-    return {(n.value.value if isinstance(n.value, S.Subscript) else n.value).id
-            for n in S.walk(fdef) if isinstance(n, S.Starred) and (
-                isinstance(n.value, S.Name) or isinstance(n.value, S.Subscript) and
-                isinstance(n.value.value, S.Name) and isinstance(n.value.slice, S.Slice))}
+    names = {(n.value.value if isinstance(n.value, S.Subscript) else n.value).id
+             for n in S.walk(fdef) if isinstance(n, S.Starred) and (
+                 isinstance(n.value, S.Name) or isinstance(n.value, S.Subscript) and
+                 isinstance(n.value.value, S.Name) and isinstance(n.value.slice, S.Slice))}
+    if code is not None:
+        if len(_SPREAD) > 4096:
+            _SPREAD.clear()
+        _SPREAD[code] = names
+    return names
 
 
 def check_variadic(source, fdef, known_types):
