@@ -309,8 +309,8 @@ class _Unroll(S.NodeTransformer):
         return [S.const(k) for k in keys]
 
     def builtin_call(self, node):
-        """'enumerate', 'zip', 'reversed' or 'range' where `node` calls that builtin (not a rebinding
-        of it)."""
+        """'enumerate', 'zip', 'reversed' or 'range' where `node` calls that builtin (not a
+        rebinding of it)."""
         if isinstance(node, S.Call) and isinstance(node.func, S.Name) and \
                 node.func.id in ("enumerate", "zip", "reversed", "range") and \
                 node.func.id not in self.stored and \

@@ -164,11 +164,12 @@ def _set_defaults(args, target, value):
 
 def _unrolled(elt, target, iterated, comprehension):
     """The lambdas `elt` is for each value of `target` over `iterated` (a range of int
-    literals), each default naming the target replaced by the value; None where `elt` is not
-    a lambda whose defaults are literals or the target (`iterated`: see _values_of). A body reading the target by itself
-    reads it when called (late binding): in a comprehension (`comprehension`) the target is
-    the comprehension's own, left at its last value, which takes its place; in a for loop
-    it is the function's variable, still read as written."""
+    literals or a display of literals: _values_of), each default naming the target replaced
+    by the value; None where `elt` is not a lambda whose defaults are literals or the
+    target. A body reading the target by itself reads it when called (late binding): in a
+    comprehension (`comprehension`) the target is the comprehension's own, left at its last
+    value, which takes its place; in a for loop it is the function's variable, still read as
+    written."""
     if not (isinstance(elt, S.Lambda) and isinstance(target, S.Name)):
         return None
     values = _values_of(iterated)

@@ -460,8 +460,8 @@ def _int_constant(node):
 
 def _known_length(lw, node):
     """How many items `node` holds where srcdiff can see it: a helper's *args (its length
-    known where it is called), an array parameter spread (spread_arrays), a display, or a local bound once to a display whose length
-    nothing changes; None otherwise."""
+    known where it is called), an array parameter spread (spread_arrays), a display, or a
+    local bound once to a display whose length nothing changes; None otherwise."""
     if isinstance(node, (S.List, S.Tuple)):
         total = 0
         for e in node.elts:
