@@ -165,6 +165,8 @@ class Derivative(DerivativeBase):
                     known[n] = held
                 if p.default is None and not self._variadic:   # def f(x, mask=None)
                     known[n + _NONE_PASSED] = True
+        from .variadic import spread_arrays   # f(*x) of an array: per its length
+        known.update(spread_arrays(self._fn, names, args, kwargs))
         if self._variadic:   # the *args tuple's length, the **kwargs dict's keys
             from .variadic import entry_facts
             known.update(entry_facts(self._user_signature, {
@@ -315,7 +317,10 @@ class Derivative(DerivativeBase):
                 self._compiled.clear()  # many sizes of few patterns: found again cheaply
             if len({id(f) for f in self._compiled.values()}) >= MAX_SHAPE_VARIANTS:
                 # shapes keep changing (e.g. sequences of any length): one general variant
-                key, shapes = structure + spread + ("any shape",), None
+                from .variadic import spread_arrays   # f(*x): made per len(x)
+                rows = tuple(sorted(spread_arrays(self._fn, self._names(), args,
+                                                  kwargs).items()))
+                key, shapes = structure + spread + rows + ("any shape",), None
                 fn = self._compiled.get(key)
             else:
                 shapes = self._shapes(args, kwargs)

@@ -21,7 +21,8 @@ A helper fits where it takes plain positional parameters (no *args or **kwargs) 
 it nor anything inside it binds the parameter's name again; a call fits where it is written
 in the function itself (not inside a nested def, lambda or comprehension: a lambda there may
 read their variables) and passes the function by position or keyword. A copy's own calls of
-helpers, now given a nested def by name, are specialised the same way (to a few rounds).
+helpers, now given a nested def by name, are specialised the same way (to a few rounds). A
+helper whose copies replaced every call (nothing else reads its name) is dropped.
 """
 import types
 
@@ -41,17 +42,37 @@ def needed(fdef):
 def rewrite(fdef, lookup):
     """The FunctionDef with nested helpers' calls passing a function specialised on it (see
     the module's docstring), or `fdef` itself where no call fits."""
-    original = fdef
+    original, copied = fdef, set()
     for _ in range(_ROUNDS):
         done = _one(fdef, lookup, original is fdef)
         if done is None:
-            return fdef
-        fdef = done
+            break
+        fdef, name = done
+        copied.add(name)
+    return _unused_dropped(fdef, copied)
+
+
+def _unused_dropped(fdef, copied):
+    """fdef without the defs of the helpers in `copied` that nothing reads any more (their
+    copies replaced every call): the code made holds the copies alone."""
+    while copied:   # (a helper only a dropped one called goes too: outer's inner)
+        keep = []
+        for s in fdef.body:
+            if isinstance(s, S.FunctionDef) and s.name in copied:
+                own = {id(n) for n in S.walk(s)}
+                if not any(isinstance(n, S.Name) and n.id == s.name and id(n) not in own
+                           for n in S.walk(fdef)):
+                    continue
+            keep.append(s)
+        if len(keep) == len(fdef.body):
+            break
+        fdef.body = keep   # (fdef is a copy: _specialised made it)
     return fdef
 
 
 def _one(fdef, lookup, first):
-    """A copy of fdef with one helper call specialised, or None where none fits."""
+    """(a copy of fdef with one helper call specialised, the helper's name), or None where
+    none fits."""
     helpers = _helpers(fdef)
     if not helpers:
         return None
@@ -65,7 +86,7 @@ def _one(fdef, lookup, first):
                 continue
             found = _passed_function(call, helper, helpers, bound, lookup, stmt)
             if found is not None:
-                return _specialised(fdef, index, call, helper, *found)
+                return _specialised(fdef, index, call, helper, *found), helper.name
     return None
 
 

@@ -206,7 +206,7 @@ def _rewrite_one(fdef, name, assign, calls, table, taken):
     assign.targets = [S.place_unplaced(S.store(chosen), assign.targets[0])]
     assign.value = S.place_unplaced(value, assign.value)
     for call in calls:
-        _replace(fdef, call, _call_each(call, chosen, funcs))
+        replace(fdef, call, _call_each(call, chosen, funcs))
     at = table if table is not None else assign
     block = S.block_holding(fdef, at)
     k = next(i for i, s in enumerate(block) if s is at)
@@ -279,7 +279,7 @@ def _call_each(call, chosen, funcs):
     return value
 
 
-def _replace(fdef, old, new):
+def replace(fdef, old, new):
     """Puts `new` where the node `old` is in fdef's tree."""
     for n in S.walk(fdef):
         for field in n._fields:

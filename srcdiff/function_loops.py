@@ -42,6 +42,8 @@ from . import census, function_dicts, key_loops
 from . import syntax as S
 from .function_items import MAX_ITEMS, hoisted as _hoisted, is_function as _is_function
 from .function_items import parameter_lists
+from .loop_lambdas import int_constant
+from .object_lists import constant_index
 from .function_items import read_in_closure as _read_in_closure, simple as _simple
 from .loop_copies import bind as _bind, break_sets as _break_sets, calls as _calls
 from .loop_copies import own_exits as _own_exits, stores as _stores, substitute as _substitute
@@ -131,6 +133,17 @@ def _known_lists(fdef, resolve, hoist=False):
             if isinstance(it, S.Call) and isinstance(it.func, S.Attribute) and \
                     it.func.attr in ("items", "values") and isinstance(it.func.value, S.Name):
                 dict_iters.add(id(it.func.value))
+    for n in S.walk(fdef):   # fs[2](x) besides `for f in fs`: an item read, no change
+        if isinstance(n, S.Subscript) and isinstance(n.ctx, S.Load) and isinstance(
+                n.value, S.Name) and (constant_index(n.slice) is not None or isinstance(
+                    n.slice, S.Constant) and type(n.slice.value) is str):
+            iters.add(id(n.value))
+            dict_iters.add(id(n.value))
+        if isinstance(n, S.Call) and isinstance(n.func, S.Name) and n.func.id == "len" and \
+                len(n.args) == 1 and isinstance(n.args[0], S.Name) and not n.keywords and \
+                resolve("len") is len and "len" not in local_defs.stored:   # len(fs) too
+            iters.add(id(n.args[0]))
+            dict_iters.add(id(n.args[0]))
     declared = {name for n in S.walk(fdef) if isinstance(n, (S.Global, S.Nonlocal))
                 for name in n.names}
     known, pending = {}, []
@@ -218,6 +231,9 @@ class _Unroll(S.NodeTransformer):
         self.seen = set()   # the binding statements already passed, in order
         self.changed = False
         self.params = {}   # parameters holding functions (parameter_lists), set by unroll
+        # local displays of functions read only by items (`ops[key]`, `fs[i]`: key_loops)
+        self.tables = key_loops.local_tables(fdef, lambda e: _is_function(
+            e, resolve, self.local_defs))
 
     def items(self, iterable, keys=False):
         """The items `iterable` holds, where known; with `keys`, a display of string
@@ -229,6 +245,8 @@ class _Unroll(S.NodeTransformer):
             return value.elts if id(stmt) in self.seen else None
         if keys and key_loops.names(iterable) is not None:
             return key_loops.names(iterable)
+        if keys and self.table_keys(iterable) is not None:
+            return self.table_keys(iterable)
         if isinstance(iterable, S.Name) and iterable.id in self.params:
             return self.params[iterable.id]   # fs[0], fs[1]: a parameter's functions
         if isinstance(iterable, S.Subscript) and _reverses(iterable.slice) or \
@@ -254,11 +272,47 @@ class _Unroll(S.NodeTransformer):
             return self.items_of_dict(iterable)
         return _items(iterable, self.resolve, self.local_defs)
 
+    def table_keys(self, iterable):
+        """The keys of a local table of functions (key_loops.local_tables) bound before
+        here, as constants, where `iterable` goes through them: `range(len(fs))` of a list
+        or tuple display, a dict display itself or its `.keys()`; the ints of a range of
+        int literals (`range(2)`), whatever it indexes."""
+        name = None
+        bounds = [int_constant(a) for a in iterable.args] if self.builtin_call(
+            iterable) == "range" and not iterable.keywords else [None]
+        if 0 < len(bounds) <= 3 and None not in bounds and bounds[-1] != 0 and \
+                0 < len(range(*bounds)) <= MAX_ITEMS:   # range(2): literal bounds
+            return [S.const(i) for i in range(*bounds)]
+        if self.builtin_call(iterable) == "range" and len(iterable.args) == 1 and \
+                not iterable.keywords:
+            inner = iterable.args[0]
+            if isinstance(inner, S.Call) and isinstance(inner.func, S.Name) and \
+                    inner.func.id == "len" and "len" not in self.stored and \
+                    self.resolve("len") is len and len(inner.args) == 1 and \
+                    isinstance(inner.args[0], S.Name) and not inner.keywords:
+                name, dicts = inner.args[0].id, False
+        elif isinstance(iterable, S.Name):
+            name, dicts = iterable.id, True
+        elif isinstance(iterable, S.Call) and isinstance(iterable.func, S.Attribute) and \
+                iterable.func.attr == "keys" and isinstance(iterable.func.value, S.Name) \
+                and not iterable.args and not iterable.keywords:
+            name, dicts = iterable.func.value.id, True
+        value, stmt = self.tables.get(name, (None, None))
+        if value is None or id(stmt) not in self.seen or \
+                isinstance(value, S.Dict) is not dicts:
+            return None
+        if not dicts:
+            return [S.const(i) for i in range(len(value.elts))]
+        keys = [k.value if isinstance(k, S.Constant) else None for k in value.keys]
+        if any(type(k) not in (str, int) for k in keys) or len(set(keys)) != len(keys):
+            return None
+        return [S.const(k) for k in keys]
+
     def builtin_call(self, node):
-        """'enumerate', 'zip' or 'reversed' where `node` calls that builtin (not a rebinding
-        of it)."""
+        """'enumerate', 'zip', 'reversed' or 'range' where `node` calls that builtin (not a
+        rebinding of it)."""
         if isinstance(node, S.Call) and isinstance(node.func, S.Name) and \
-                node.func.id in ("enumerate", "zip", "reversed") and \
+                node.func.id in ("enumerate", "zip", "reversed", "range") and \
                 node.func.id not in self.stored and \
                 self.resolve(node.func.id) is getattr(builtins, node.func.id):
             return node.func.id
@@ -276,6 +330,12 @@ class _Unroll(S.NodeTransformer):
         elif isinstance(node.func.value, S.Name):
             pairs = self.items(node.func.value) if isinstance(
                 self.known.get(node.func.value.id, (None,))[0], function_dicts.PairsOfDict) else None
+            keys = self.table_keys(node.func.value) if pairs is None else None
+            if keys is not None:   # a local table read by keys too (key_loops.local_tables):
+                name = node.func.value.id   # (key, ops[key]), the very item
+                pairs = [S.Tuple(elts=[k, S.Subscript(value=S.load(name), slice=S.clone(k),
+                                                      ctx=S.Load())], ctx=S.Load())
+                         for k in keys]
         else:
             pairs = function_dicts.display_pairs(node.func.value)
             pairs = None if pairs is None else _items(pairs, self.resolve, self.local_defs)
@@ -306,7 +366,7 @@ class _Unroll(S.NodeTransformer):
         an assignment at its top, as the loop's header does each trip."""
         self.assigned, self.keyed = set(), False
         items = self.items(iterable)
-        if key_loops.keyed(target, body, self.resolve, self.stored):
+        if key_loops.keyed(target, body, self.resolve, self.stored, self.tables):
             items, self.keyed = self.items(iterable, keys=True), True
         self.last_items = items
         if items is None:
@@ -395,7 +455,8 @@ class _Unroll(S.NodeTransformer):
                          {k: v for k, v in b.items() if k not in assigned}) for b in bindings]
         else:
             bindings = [([], b) for b in bindings]
-        self.own = key_loops.own_locals(self.fdef, node, self.resolve, self.stored) \
+        self.own = key_loops.own_locals(self.fdef, node, self.resolve, self.stored,
+                                        self.tables) \
             if self.keyed else set()
         if _own_exits(node.body):
             return self.with_exits(node, bindings, read_after)

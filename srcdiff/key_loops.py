@@ -1,5 +1,5 @@
-"""Loops over constant keys of a module-level dict of functions (stage 3, lower: called by
-function_loops.py, which writes such loops out). Takes a loop's iterable, target and body
+"""Loops over constant keys of a module-level (or local) dict of functions (stage 3, lower:
+called by function_loops.py, which writes such loops out). Takes a loop's iterable, target and body
 (gast) with the function's free-name resolver; gives back the keys to write the loop out
 over (`names`) and whether its variable picks a function by key (`keyed`), and the locals
 each copy binds to its own name (`own_locals`, `renamed`), or nothing where the loop does not
@@ -27,6 +27,12 @@ function it names, three calls deep); any other loop over strings stays a loop. 
 from data (a parameter holding a list of names, a value computed here) is no display, so the
 loop stays a loop and the read is refused at its line as before.
 
+A local table of functions is read the same way: a dict, list or tuple display bound once in
+the function, holding a function and read only by items, in loops and by `len` (`ops = {"sin":
+np.sin, "sq": lambda v: v * v}`, `for key in ["sin", "sq"]: ops[key](x)`; `local_tables`):
+nothing the function does changes which function a key picks, and function_loops.py writes
+out `for key in ops`, `for i in range(len(fs))` and `range(3)` over its keys too.
+
 A local the body binds once, at its top level, to the function the key picks (`g =
 ACTS[name]`, then `x = g(x)`) would be bound once per copy, and a call of a name bound twice
 has no known callee: each copy binds it under a name of its own (`g_0`, `g_1`: `own_locals`,
@@ -46,11 +52,12 @@ def names(value):
     return None
 
 
-def keyed(target, parts, resolve, bound):
+def keyed(target, parts, resolve, bound, tables=()):
     """Whether a loop variable of `target` (a Name, or a tuple of them: `for i, name in
     enumerate(...)`) is, in `parts` (the body's statements or a comprehension's
-    expressions), the index of a module-level dict of functions or an argument of a call of
-    a user's function reading one (no name in `bound`, the function's own, is followed)."""
+    expressions), the index of a module-level dict of functions, of a local display of
+    functions in `tables` (local_tables), or an argument of a call of a user's function
+    reading such a dict (no name in `bound`, the function's own, is followed)."""
     variables = {n.id for n in S.walk(target) if isinstance(n, S.Name)}
 
     def is_var(node):
@@ -59,8 +66,8 @@ def keyed(target, parts, resolve, bound):
 
     for part in parts:
         for n in S.walk(part):
-            if isinstance(n, S.Subscript) and is_var(n.slice) and _free(n.value, bound) and \
-                    functions_dict(resolve(n.value.id)):
+            if isinstance(n, S.Subscript) and is_var(n.slice) and _table(n.value, resolve,
+                                                                        bound, tables):
                 return True
             if isinstance(n, S.Call) and _free(n.func, bound) and (
                     any(is_var(a) for a in n.args) or
@@ -68,6 +75,58 @@ def keyed(target, parts, resolve, bound):
                     _reads_dict(resolve(n.func.id)):
                 return True
     return False
+
+
+def _table(node, resolve, bound, tables):
+    """Whether `node` names a module-level dict of functions or a local table (`tables`)."""
+    return isinstance(node, S.Name) and node.id in tables or _free(node, bound) and \
+        functions_dict(resolve(node.id))
+
+
+def local_tables(fdef, is_function):
+    """{name: (display, its binding)} for each local bound once, by an assignment, to a
+    list, tuple or dict display (no starred item, no `**`) holding a function
+    (`is_function(item)`), and read only by items (`ops[key]`, `fs[i]`), as a loop's
+    iterable, by `len(name)` and by `name.items()` / `.values()` / `.keys()`: nothing the
+    function does changes which function a key picks there."""
+    parents, stores, bindings = {}, {}, {}
+    for n in S.walk(fdef):
+        for child in S.iter_child_nodes(n):
+            parents[id(child)] = n
+        if isinstance(n, S.Name) and not isinstance(n.ctx, S.Load):
+            stores[n.id] = stores.get(n.id, 0) + 1
+        if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
+                n.targets[0], S.Name) and isinstance(n.value, (S.List, S.Tuple, S.Dict)):
+            bindings[n.targets[0].id] = n
+    declared = {name for n in S.walk(fdef) if isinstance(n, (S.Global, S.Nonlocal))
+                for name in n.names}
+    out = {}
+    for name, stmt in bindings.items():
+        value = stmt.value
+        items = value.values if isinstance(value, S.Dict) else value.elts
+        if stores.get(name) != 1 or name in declared or not 0 < len(items) <= MAX_ITEMS or \
+                any(isinstance(e, S.Starred) for e in items) or None in getattr(
+                    value, "keys", ()) or not any(is_function(e) for e in items):
+            continue
+        if all(_read_only(n, parents) for n in S.walk(fdef) if isinstance(n, S.Name) and
+               n.id == name and isinstance(n.ctx, S.Load)):
+            out[name] = (value, stmt)
+    return out
+
+
+def _read_only(node, parents):
+    """Whether the load `node` of a local table reads it without changing it (local_tables)."""
+    up = parents.get(id(node))
+    if isinstance(up, S.Subscript) and up.value is node:
+        return isinstance(up.ctx, S.Load)
+    if isinstance(up, (S.For, S.comprehension)) and up.iter is node:
+        return True
+    if isinstance(up, S.Call) and isinstance(up.func, S.Name) and up.func.id == "len" and \
+            up.args == [node] and not up.keywords:
+        return True
+    call = parents.get(id(up))
+    return isinstance(up, S.Attribute) and up.attr in ("items", "values", "keys") and \
+        isinstance(call, S.Call) and call.func is up and not call.args and not call.keywords
 
 
 def _free(node, bound):
@@ -79,7 +138,7 @@ def _reads_dict(fn):
     return is_user_function(fn) and _reads_functions_dict(fn, 3, set())
 
 
-def own_locals(fdef, loop, resolve, bound):
+def own_locals(fdef, loop, resolve, bound, tables=()):
     """The names the body of `loop` (a For over keys) binds once, at its top level, to
     `D[var]` (D a module-level dict of functions, var a variable of the loop's target), read
     nowhere in `fdef` but in
@@ -95,7 +154,7 @@ def own_locals(fdef, loop, resolve, bound):
             continue
         name, value = stmt.targets[0].id, stmt.value
         if not (isinstance(value.slice, S.Name) and value.slice.id in variables and
-                _free(value.value, bound) and functions_dict(resolve(value.value.id))):
+                _table(value.value, resolve, bound, tables)):
             continue
         if name in variables or name in declared:
             continue

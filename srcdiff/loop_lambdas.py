@@ -4,7 +4,8 @@ before and the statement (`lambdas_made`); gives back None where they are not th
 else (the statement before, replaced, or None; the statements in their place).
 
 ``fs = [lambda t, k=k: t ** k for k in range(3)]``, or ``fs = []`` followed by ``for k in
-range(3): fs.append(lambda t, k=k: ...)``, over a range of int literals (at most 32 items),
+range(3): fs.append(lambda t, k=k: ...)``, over a range of int literals or a list or tuple
+display of number and string literals (``for k in [0.5, 1.5]``; at most 32 items),
 become ``fs = [lambda t, k=0: t ** k, lambda t, k=1: ..., lambda t, k=2: ...]``: exactly the
 function objects Python makes (a default is evaluated when the lambda is made), which the
 lowering specialises as any list of functions written in the function. The for loop leaves
@@ -78,7 +79,7 @@ def lambdas_made(before, stmt, fresh=None):
         return None
     out = defs + [_assign(name, S.List(elts=made, ctx=S.Load()))]
     if made:   # the for loop leaves its variable bound to the last value
-        out.append(_assign(stmt.target.id, S.const(_range_of(stmt.iter)[-1])))
+        out.append(_assign(stmt.target.id, S.const(_values_of(stmt.iter)[-1])))
     return before, out
 
 
@@ -93,7 +94,7 @@ def _defs(fdef, appended, target, iterated, fresh):
             isinstance(appended, S.Name) and appended.id == fdef.name and
             isinstance(target, S.Name) and fresh is not None):
         return None
-    values = _range_of(iterated)
+    values = _values_of(iterated)
     if values is None or not _defaults_fit(fdef.args, target.id):
         return None
     if not values:
@@ -115,8 +116,13 @@ def _assign(name, value):
                                     type_comment=None)], value=value, type_comment=None)
 
 
-def _range_of(node):
-    """The range a call `range(...)` of int literals gives, or None."""
+def _values_of(node):
+    """The values a call `range(...)` of int literals gives, or a list or tuple display of
+    number and string literals (`[0.5, 1.5]`) holds; None otherwise."""
+    if isinstance(node, (S.List, S.Tuple)):
+        made = [_literal(e) for e in node.elts]
+        return made if len(made) <= _MOST_LAMBDAS and all(
+            type(v) in (int, float, str) for v in made) else None
     if not (isinstance(node, S.Call) and isinstance(node.func, S.Name) and
             node.func.id == "range" and not node.keywords and 1 <= len(node.args) <= 3):
         return None
@@ -128,6 +134,15 @@ def _range_of(node):
     except ValueError:
         return None
     return made if len(made) <= _MOST_LAMBDAS else None
+
+
+def _literal(node):
+    """The number or string `node` writes (`-0.5` too), else None."""
+    if isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub):
+        inner = _literal(node.operand)
+        return -inner if type(inner) in (int, float) else None
+    return node.value if isinstance(node, S.Constant) and type(node.value) in (
+        int, float, str) else None
 
 
 def _defaults_fit(args, target):
@@ -149,14 +164,15 @@ def _set_defaults(args, target, value):
 
 def _unrolled(elt, target, iterated, comprehension):
     """The lambdas `elt` is for each value of `target` over `iterated` (a range of int
-    literals), each default naming the target replaced by the value; None where `elt` is not
-    a lambda whose defaults are literals or the target. A body reading the target by itself
-    reads it when called (late binding): in a comprehension (`comprehension`) the target is
-    the comprehension's own, left at its last value, which takes its place; in a for loop
-    it is the function's variable, still read as written."""
+    literals or a display of literals: _values_of), each default naming the target replaced
+    by the value; None where `elt` is not a lambda whose defaults are literals or the
+    target. A body reading the target by itself reads it when called (late binding): in a
+    comprehension (`comprehension`) the target is the comprehension's own, left at its last
+    value, which takes its place; in a for loop it is the function's variable, still read as
+    written."""
     if not (isinstance(elt, S.Lambda) and isinstance(target, S.Name)):
         return None
-    values = _range_of(iterated)
+    values = _values_of(iterated)
     if values is None or not _defaults_fit(elt.args, target.id):
         return None
     args = elt.args

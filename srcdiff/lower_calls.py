@@ -134,7 +134,9 @@ class CallLowering(MethodLowering):
                                  f"tell which function {shown} holds before the code runs",
                                  hint="bind the list once, to a display of functions bound "
                                       "once each (fs = (numpy.tanh, act)), and change it "
-                                      "nowhere; or call the function by its name")
+                                      "nowhere; pick by a key known only when the code runs "
+                                      "through a name (g = fs[i], then g(x)); or call the "
+                                      "function by its name")
             raise self.error(node, "srcdiff can only call functions by name")
         obj = rules.registered(self._static_value(func))
         if is_user_object(obj):   # NET(x) of a module-level object: NET.__call__(x)

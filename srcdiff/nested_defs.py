@@ -449,7 +449,8 @@ def named_item(lw, func):
 
 def named_alias(lw, func):
     """`g` (called) where g is a local bound once, to the name of a nested function bound
-    once in the function (`g = scale`): that name, called in its place; None otherwise.
+    once in the function (`g = scale`), or to an item of a display named_item reads (`g =
+    ops["sq"]`): that name, called in its place; None otherwise.
     Every function object the one def of scale makes reads the function's current values
     when called, so g and scale hold the same function when g is called."""
     from .object_lists import _single_bindings
@@ -457,6 +458,8 @@ def named_alias(lw, func):
             len(_bindings(lw, func.id)) == 1):
         return None
     value = _single_bindings(lw).get(func.id)
+    if isinstance(value, S.Subscript):   # g = ops["sq"] of a display of lambdas and defs
+        return named_item(lw, value)
     if not (isinstance(value, S.Name) and value.id in lw.local_functions and
             len(_bindings(lw, value.id)) == 1):
         return None

@@ -399,10 +399,11 @@ def display_rebindings(lw, name):
 
 
 def only_indexed(lw, name):
-    """Whether the function reads the list `name` only by items (`fs[0]`), so that nothing
-    it does can change which function an item holds (a tuple: always; in srcdiff's own code,
-    a list it never grows: there the user's code read it only by items, and what srcdiff
-    adds passes it only to its own helpers and the user's, which write into no argument)."""
+    """Whether the function reads the list `name` only by items (`fs[0]`) and `len(name)`,
+    so that nothing it does can change which function an item holds (a tuple: always; in
+    srcdiff's own code, a list it never grows: there the user's code read it only by items,
+    and what srcdiff adds passes it only to its own helpers and the user's, which write into
+    no argument)."""
     if lw.known_types.get(name) is tuple:
         return True
     value = _single_bindings(lw).get(name)
@@ -418,11 +419,18 @@ def only_indexed(lw, name):
             up = parents.get(id(n))
             if isinstance(n.ctx, S.Load) and not (isinstance(up, S.Subscript) and up.value is n
                                                   and isinstance(up.ctx, S.Load)) and not (
-                    _generated(lw) and not _grown(lw, name)):
+                    _generated(lw) and not _grown(lw, name)) and not _length_of(lw, up, n):
                 return False
             if isinstance(n.ctx, S.Store) and not isinstance(up, S.Assign):
                 return False
     return True
+
+
+def _length_of(lw, call, node):
+    """Whether `call` is `len(node)` of the builtin len (which changes no item)."""
+    return isinstance(call, S.Call) and isinstance(call.func, S.Name) and \
+        call.func.id == "len" and call.args == [node] and not call.keywords and \
+        lw._callee_object(call.func) is len
 
 
 def constant_index(node):

@@ -10,6 +10,9 @@ none of them):
   free name (class_defs.py);
 * nested helpers given a function as an argument (`rk4(pendulum, y, dt, n)`, a lambda, a
   module-level function, `np.sin`), as copies made for that function (function_arguments.py);
+* lists of placeholders filled item by item right after they are made (`fs = [None] * 2;
+  fs[0] = make(c)`), as names of their own or the display of what was written
+  (placeholder_lists.py);
 * nested functions rebinding the function's variables with `nonlocal` (or growing its lists,
   `hist.append(v)`: nonlocal_lists.py), as functions taking them and giving them back
   (nonlocal_writes.py);
@@ -95,6 +98,11 @@ def counted_rewrite(source, resolver, containers, known_types):
         from . import function_arguments   # rk4(pendulum, y, dt, n): rk4 made for pendulum
         fdef = function_arguments.rewrite(fdef, lookup)
     counted = census.take(fdef)
+    if counted.written:   # fs = [None, None]; fs[0] = make(...): names of their own
+        from . import placeholder_lists
+        filled = placeholder_lists.rewrite(fdef)
+        if filled is not fdef:
+            fdef, counted = filled, census.take(filled)
     if counted.nonlocals or any(rest[-1:] in (("append",), ("extend",))
                                 for _, rest in counted.chains):
         from . import nonlocal_writes   # nested functions rebinding this one's variables

@@ -18,6 +18,10 @@ call for the number of extra arguments and their keywords (pack_call: the emitte
 takes every parameter positionally, *args as a tuple, **kwargs as a dict); `wrt` counts
 positions as the call passes them, and one inside *args is refused (wrt.py).
 
+`*x` of an array parameter (or a constant slice of one, `*x[3:]`) passes its items (x[0],
+x[1], ...): the derivative is made per length of the arrays it spreads so (spread_arrays,
+called by derivative.py, noting `x.__rows__`).
+
 `*xs` of a length srcdiff cannot see into a call without derivative (numpy.zeros(*shape),
 rs.randn(*x.shape)) is passed as a tuple and spread again when it runs (spread_call).
 
@@ -31,6 +35,8 @@ from . import syntax as S
 from .callables import LocalFunction, is_user_function
 from .core import Kind
 from .object_lists import _generated
+
+ROWS = ".__rows__"   # known_types["x.__rows__"]: len(x) of an array parameter spread by *x
 
 
 def parameter_names(fdef):
@@ -97,6 +103,43 @@ def entry_facts(sig, arguments):
         else:
             facts[name], facts[name + ".__keys__"] = dict, fact
     return facts
+
+
+def spread_arrays(fn, names, args, kwargs):
+    """{name.__rows__: len(a)} for each array `a` passed for a parameter `name` that fn's
+    code spreads (`f(*x)`, `g(*x[1:])`): its derivative is made for those lengths (the
+    exact shapes key each variant; derivative.py adds these to the key for any shapes)."""
+    spread = _spread_parameters(fn)
+    out = {}
+    for n, a in list(zip(names, args)) + list(kwargs.items()):
+        shape = getattr(a, "shape", None) if n in spread else None
+        if type(shape) is tuple and shape and type(shape[0]) is int:
+            out[n + ROWS] = shape[0]
+    return out
+
+
+_SPREAD = {}   # fn's code -> the names its source spreads (read once per code object)
+
+
+def _spread_parameters(fn):
+    """The names fn's source spreads with a star, bare or sliced (`*x`, `*x[1:]`)."""
+    code = getattr(fn, "__code__", None)
+    if code in _SPREAD:
+        return _SPREAD[code]
+    from .frontend import get_source
+    try:
+        fdef = get_source(fn).node
+    except Exception:   # noqa: BLE001 - no source: refused where it is lowered
+        return set()
+    names = {(n.value.value if isinstance(n.value, S.Subscript) else n.value).id
+             for n in S.walk(fdef) if isinstance(n, S.Starred) and (
+                 isinstance(n.value, S.Name) or isinstance(n.value, S.Subscript) and
+                 isinstance(n.value.value, S.Name) and isinstance(n.value.slice, S.Slice))}
+    if code is not None:
+        if len(_SPREAD) > 4096:
+            _SPREAD.clear()
+        _SPREAD[code] = names
+    return names
 
 
 def check_variadic(source, fdef, known_types):
@@ -221,6 +264,16 @@ def unstar_call(lw, node, out):
             star_length = _param_fact(lw, a.value, ".__len__")
             args.append(tup)
             continue
+        count = _fixed_arity(lw, node, len(args), len(node.args) - 1 - node.args.index(a)) \
+            if len(stars) == 1 else None
+        if count is not None:   # f(*v) of f(a, b, c): v's 3 items, checked when it runs
+            atom = lw.expr(a.value, out)
+            if isinstance(atom, S.Name):
+                lw.locals.add(atom.id)
+            lw._check_unpacked(atom, count, out)
+            args.extend(S.Subscript(value=atom, slice=S.const(i), ctx=S.Load())
+                        for i in range(count))
+            continue
         if _spreads_at_run_time(lw, node):
             # a call without derivative (numpy.zeros(*shape), rs.randn(*x.shape)): the
             # tuple spread again when it runs, whatever its length (spread_call)
@@ -230,9 +283,12 @@ def unstar_call(lw, node, out):
             args.append(tup)
             continue
         raise lw.error(node, "srcdiff passes *xs only where it fills a *args parameter, "
-                       "where xs is a list or tuple display it can see, or into a call "
-                       "without derivative (numpy.zeros(*shape), rs.randn(*x.shape))",
-                       hint="pass the items one by one (f(xs[0], xs[1]))")
+                       "where xs is a list or tuple display or an array parameter (or a "
+                       "constant slice of one), into a function of a fixed number of "
+                       "parameters, or into a call without derivative (numpy.zeros(*shape), "
+                       "rs.randn(*x.shape)): it cannot tell how many items xs holds here",
+                       hint="unpack it into names first (a, b, c = xs) and pass those, "
+                            "or pass the items one by one (f(xs[0], xs[1]))")
     for k in node.keywords:
         if k.arg is not None:
             keywords.append(k)
@@ -332,6 +388,39 @@ def _fills_varargs(lw, node, position):
     return False
 
 
+def _fixed_arity(lw, node, position, after):
+    """How many items the one `*xs` of the call `node` must give, `position` arguments
+    before it and `after` after it: the number of positional parameters left between
+    them, where the callee is a function of the user's
+    (or a def of this function) taking no *args, with no default among those parameters
+    and none of them passed by keyword; None otherwise."""
+    func = node.func
+    if not isinstance(func, S.Name):
+        return None
+    if func.id in lw.local_functions:
+        obj = lw.local_functions[func.id]
+    elif func.id in lw.locals:
+        obj = values.held(lw, func.id)
+    else:
+        obj = lw._callee_object(func)
+    if obj is None or not (is_user_function(obj) or isinstance(obj, LocalFunction)):
+        return None
+    try:
+        params = list(inspect.signature(obj, follow_wrapped=False).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind == p.VAR_POSITIONAL for p in params):
+        return None
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY,
+                                                  p.POSITIONAL_OR_KEYWORD)]
+    rest = positional[position:len(positional) - after]
+    named = {k.arg for k in node.keywords}
+    if position + after > len(positional) or any(
+            p.default is not p.empty or p.name in named for p in positional[position:]):
+        return None
+    return len(rest)
+
+
 def _display_items(lw, node):
     """The item expressions of a list or tuple display (its starred items spread where
     their own items are known: `(*xs, y)`), or of a local bound once to one, whose length
@@ -371,8 +460,8 @@ def _int_constant(node):
 
 def _known_length(lw, node):
     """How many items `node` holds where srcdiff can see it: a helper's *args (its length
-    known where it is called), a display, or a local bound once to a display whose length
-    nothing changes; None otherwise."""
+    known where it is called), an array parameter spread (spread_arrays), a display, or a
+    local bound once to a display whose length nothing changes; None otherwise."""
     if isinstance(node, (S.List, S.Tuple)):
         total = 0
         for e in node.elts:
@@ -382,6 +471,8 @@ def _known_length(lw, node):
             total += n
         return total
     length = _param_fact(lw, node, ".__len__")
+    if length is None:   # an array parameter's length, where its derivative is made per one
+        length = _param_fact(lw, node, ROWS)
     if length is not None:
         return length
     if isinstance(node, S.Name) and node.id in lw.locals:

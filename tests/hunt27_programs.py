@@ -2249,7 +2249,6 @@ REFUSED = {
     "zero_d_inplace_accumulator",  # s = np.array(0.0); t = s; s += ... (t sees the adds)
     # false refusals (the derivative exists), left for a later session:
     "helper_appends_to_list",      # a helper's out.append(...) on the caller's list
-    "star_unpack_array",           # f(*x) of an array
     "nonlocal_array_closure",      # a closure's buf[i] += v into the enclosing array
     "memo_recursion",              # a recursive closure's memo[n] = out into its
     #   enclosing function's dict

@@ -1794,8 +1794,6 @@ CASES = [
 
 REFUSED = {
     # false refusals (the derivative exists), left for a later session or another helper:
-    "star_args_sum_squares",         # sumsq(*x[3:]) of an array slice: f(*x) of an array
-    "lambda_default_argument",       # [lambda v, k=k: v * k for k in ...]; f(x) for f in fs
 }
 
 # Crashes the hunt found: none (no wrong derivative either).

@@ -188,3 +188,24 @@ def test_a_helper_passing_the_function_to_itself_differentiates():
 def test_a_helper_with_computed_defaults_is_not_copied():
     fdef = frontend.get_source(helper_with_a_computed_default).node
     assert function_arguments.rewrite(fdef, lambda name: None) is fdef
+
+
+def helper_also_called_otherwise(x):
+    def apply(f, v):
+        return f(v) * v
+
+    # (a call in a comprehension is not copied: a lambda there may read its variables)
+    return np.sum(apply(np.tanh, x)) + sum(np.sum(apply(np.cos, v)) for v in (x, 2.0 * x))
+
+
+def test_a_helper_whose_copies_replace_every_call_is_dropped():
+    fdef = frontend.get_source(nested_def_passed).node
+    text = S.spell(function_arguments.rewrite(fdef, lambda name: None))
+    assert "def step(" not in text and "def step_decay(" in text, text
+    fdef = frontend.get_source(helper_passing_on_its_function).node
+    text = S.spell(function_arguments.rewrite(fdef, lambda name: None))
+    assert "def outer(" not in text and "def outer_act(" in text, text   # (inner: it calls)
+    # still called with what no copy is made for: kept
+    fdef = frontend.get_source(helper_also_called_otherwise).node
+    text = S.spell(function_arguments.rewrite(fdef, {"np": np}.get))
+    assert "def apply(" in text and "def apply_np_tanh(" in text, text

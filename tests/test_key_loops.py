@@ -184,3 +184,143 @@ def test_names_are_string_displays_of_a_few_items():
     assert key_loops.names(_expr("['a', 1]")) is None
     assert key_loops.names(_expr("()")) is None
     assert key_loops.names(_expr(repr(tuple("abcdefghi")))) is None
+
+
+# -- local tables of functions (issue #13): a dict or list display of functions bound in the
+# function, read only by items, picked by a loop's key or index --------------------------
+def square(v):
+    return v * v
+
+
+def dict_picked_by_key(x):
+    ops = {"sin": np.sin, "sq": lambda v: v * v, "cube": cube}
+    total = 0.0
+    for key in ["sin", "sq", "cube"]:
+        total = total + np.sum(ops[key](x))
+    return total
+
+
+def dict_iterated_by_its_keys(x):
+    ops = {"a": np.sin, "b": lambda v: v * np.cos(v)}
+    total = 0.0
+    for k in ops:
+        total = total + np.sum(ops[k](x)) * len(k)
+    for k in ops.keys():
+        g = ops[k]
+        total = total + np.sum(g(x * 0.5))
+    for k, h in ops.items():
+        total = total + np.sum(h(x)) ** 2
+    return total + np.sum(ops["a"](x))
+
+
+def list_picked_by_index(x):
+    fs = [np.sin, np.tanh, lambda t: t ** 3]
+    ws = (0.5, 2.0, -1.0)
+    total = 0.0
+    for i in range(len(fs)):
+        total = total + np.sum(fs[i](x * ws[i])) * (i + 1)
+    return total
+
+
+def tuple_over_a_literal_range_with_a_break(x):
+    fs = (np.sin, square, np.tanh)
+    ops = {0: np.cos, 1: square, 2: np.exp}
+    total = 0.0
+    for i in range(3):
+        if i == 2:
+            break
+        total = total + np.sum(fs[i](x)) + np.sum(ops[i](x))
+    return total
+
+
+def backwards_with_the_index_read_after(x):
+    fs = [np.sin, np.cos, np.tanh]
+    total = 0.0
+    for i in range(2, -1, -1):
+        total = total * 0.5 + np.sum(fs[i](x)) * i
+    return total + i   # the loop leaves i at its last value, 0
+
+
+@pytest.mark.parametrize("f", [dict_picked_by_key, dict_iterated_by_its_keys,
+                               list_picked_by_index, tuple_over_a_literal_range_with_a_break,
+                               backwards_with_the_index_read_after])
+def test_a_local_table_picked_by_a_loops_key(f):
+    check(f, X, order=2)
+
+
+def grown_before_the_loop(x):
+    fs = [np.sin, np.tanh]
+    fs.append(np.cos)   # len(fs) is 3 when the loop runs: never the display's 2
+    total = 0.0
+    for i in range(len(fs)):
+        total = total + np.sum(fs[i](x))
+    return total
+
+
+def item_written_before_the_loop(x):
+    ops = {"sin": np.sin, "sq": lambda v: v * v}
+    ops["sin"] = np.cos
+    total = 0.0
+    for key in ["sin", "sq"]:
+        total = total + np.sum(ops[key](x))
+    return total
+
+
+def passed_on(x):
+    fs = [np.sin, np.tanh]
+    total = 0.0
+    for i in range(len(fs)):
+        total = total + np.sum(fs[i](x))
+    return total + len(str(fs))
+
+
+def repeated_keys(x):
+    ops = {"sin": np.sin, "sin": np.cos}   # noqa: F601 - one key, the last value
+    total = 0.0
+    for key in ops:
+        total = total + np.sum(ops[key](x))
+    return total
+
+
+def key_from_data(x):
+    ops = {"sin": np.sin, "sq": lambda v: v * v}
+    key = "sin" if x[0] > 0 else "sq"
+    return np.sum(ops[key](x))
+
+
+@pytest.mark.parametrize("f", [grown_before_the_loop, item_written_before_the_loop,
+                               passed_on, repeated_keys, key_from_data])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_table_that_may_change_or_a_key_from_data_is_refused_at_the_call(f, mode):
+    from gradcheck import refusal
+    err = refusal(f, (X,), mode)
+    assert "cannot tell which function" in str(err) and "g = fs[i]" in str(err), str(err)
+
+
+def key_from_data_bound_first(x):
+    ops = {"sin": np.sin, "sq": lambda v: v * v}
+    key = "sin" if x[0] > 0 else "sq"
+    g = ops[key]   # function_choices: the call of whichever the run picks
+    return np.sum(g(x))
+
+
+@pytest.mark.parametrize("x", [X, -X])
+def test_a_key_from_data_bound_to_a_name_first_differentiates(x):
+    check(key_from_data_bound_first, x, order=2)
+
+
+def test_local_tables_are_displays_read_only_by_items():
+    import textwrap
+    tree = S.parse_function(textwrap.dedent('''
+        def f(x):
+            a = {"s": np.sin}
+            b = [np.sin, np.cos]
+            c = [np.sin]
+            c.append(np.cos)
+            d = [1.0, 2.0]
+            e = [np.sin]
+            e[0] = np.cos
+            return a["s"](x) + b[len(b) - 1](x) + c[0](x) + d[0] + e[0](x)
+        '''))
+    tables = key_loops.local_tables(tree, lambda e: not isinstance(e, S.Constant))
+    assert sorted(tables) == ["a", "b"]

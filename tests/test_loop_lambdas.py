@@ -90,3 +90,54 @@ def test_left_as_written_and_refused(f):
     err = refusal(f, (X.copy(),), "grad")
     assert "default values must be literals" in str(err) or \
         "cannot tell which function" in str(err), str(err)
+
+
+# -- over a display of literals, and a list both iterated and indexed (issue #13; hunt29's
+# lambda_default_argument) ----------------------------------------------------------------
+def over_a_display_of_floats(x):
+    fs = []
+    for k in [0.5, -1.5, 2.0]:
+        fs.append(lambda v, k=k: np.tanh(v * k))
+    return sum(np.sum(f(x)) for f in fs) * k
+
+
+def iterated_and_indexed(x):
+    fs = [lambda v, k=k: v * k for k in range(1, 4)]
+    total = 0.0
+    for f in fs:
+        total = total + np.sin(f(x[0]))
+    return total + fs[0](x[1]) * fs[-1](x[2]) + sum(f(x[0]) ** 2 for f in fs)
+
+
+def late_binding_indexed(x):
+    fs = [lambda v: v * k for k in (2, 3, 5)]   # all read the last k: 5
+    return fs[0](x[0]) * sum(f(x[1]) for f in fs)
+
+
+@pytest.mark.parametrize("f", [over_a_display_of_floats, iterated_and_indexed,
+                               late_binding_indexed])
+def test_lambdas_over_literals_called_by_loop_and_by_index(f):
+    check(f, X.copy(), order=2)
+
+
+def over_an_array(x):
+    fs = [lambda v, w=w: v * w for w in x]   # as many as x has items: not known
+    return sum(f(x[0]) for f in fs)
+
+
+def appended_to_after(x):
+    fs = [lambda v, k=k: v * k for k in range(1, 4)]
+    fs.append(np.sin)
+    return sum(f(x[0]) for f in fs) + fs[0](x[1])
+
+
+def item_written_after(x):
+    fs = [lambda v, k=k: v * k for k in range(1, 4)]
+    fs[0] = np.cos
+    return sum(f(x[0]) for f in fs) + fs[0](x[1])
+
+
+@pytest.mark.parametrize("f", [over_an_array, appended_to_after, item_written_after])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_lambdas_whose_list_is_not_known_stay_refused(f, mode):
+    assert "cannot tell which function" in str(refusal(f, (X.copy(),), mode))

@@ -639,3 +639,17 @@ def test_an_alias_bound_twice_is_still_refused_at_the_call():
     from gradcheck import refusal
     err = refusal(alias_bound_twice, (np.array([0.3, -0.7, 0.9]),), "grad")
     assert "y = g(x)" in err.line and "cannot tell which function 'g'" in str(err)
+
+
+def alias_of_a_lambda_item(x):
+    c = np.cos(x)
+    ops = {"sq": lambda v: v * v * c, "sin": np.sin}
+    fs = [lambda v: np.tanh(v), np.sin]
+    g = ops["sq"]
+    h = fs[0]
+    return np.sum(g(x) + h(x) * ops["sin"](x))
+
+
+def test_a_name_bound_to_a_lambda_item_of_a_display_is_that_lambda():
+    # named_alias: g = ops["sq"] holds the display's lambda (issue #13)
+    check(alias_of_a_lambda_item, np.array([0.4, -0.7, 1.2]), order=2)

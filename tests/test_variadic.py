@@ -88,9 +88,20 @@ def spread_of_a_grown_list(x):
     return np.sum(step_direction(*parts))
 
 
-def test_a_starred_display_of_a_grown_list_is_refused():
+def spread_of_a_grown_list_into_args(x):
+    def total(*vs):
+        return sum(np.sum(v) for v in vs)
+    first = [x]
+    parts = (*first, x)
+    first.append(x)
+    return total(*parts)
+
+
+def test_a_starred_display_of_a_grown_list_is_refused_where_no_arity_tells_its_length():
     with pytest.raises(srcdiff.SrcdiffError, match="passes \\*xs only"):
-        srcdiff.grad(spread_of_a_grown_list)(X)
+        srcdiff.grad(spread_of_a_grown_list_into_args)(X)
+    # step_direction takes two: parts' items read, their number checked when it runs
+    check(spread_of_a_grown_list, X)
 
 
 # -- *xs of a length not seen, into a call without derivative (issue #13) ------------------
@@ -244,3 +255,121 @@ def helper_kw(**kw):
 def test_kwargs_a_nested_def_rebinds_are_not_taken_for_the_callers():
     with pytest.raises(srcdiff.SrcdiffError, match=r"passes \*\*kw only"):
         srcdiff.grad(rebinds_its_kwargs)(X)
+
+
+# -- f(*x) of an array (issue #13; hunt27's star_unpack_array, hunt29's
+# star_args_sum_squares) ------------------------------------------------------------------
+def spread_array_parameter(x):
+    def f(a, b, c):
+        return a * b + np.cos(c)
+
+    def sumsq(*vals):
+        return sum(v ** 2 for v in vals)
+
+    return f(*x[:3]) * sumsq(*x[1:]) + sumsq(*x[::-1]) * x[0]
+
+
+def spread_rows(M):
+    def f(r, s):
+        return np.sum(r * np.tanh(s))
+
+    return f(*M) + f(*M[::-1]) ** 2
+
+
+def spread_into_fixed_parameters(x):
+    def f(a, b, c, d):
+        return a * b - np.sin(c) * d
+
+    v = x * 2.0
+    return f(*v, x[0]) + f(x[1], *x[:3]) + f(*(x[1:] - 1.0), 0.5, 2.0)
+
+
+def spread_list_into_fixed_parameters(x, n):
+    xs = [x] * n
+    return np.sum(two_of(*xs)) + np.sum(two_of(x, *[x * 3.0]))
+
+
+def two_of(a, b):
+    return a * np.exp(b)
+
+
+@pytest.mark.parametrize("f, args", [(spread_array_parameter, (X,)),
+                                     (spread_array_parameter, (X6,)),
+                                     (spread_rows, (X6.reshape(2, 3),)),
+                                     (spread_into_fixed_parameters, (X,)),
+                                     (spread_list_into_fixed_parameters, (X, 2))],
+                         ids=lambda a: getattr(a, "__name__", ""))
+def test_an_array_spread_into_a_call_differentiates(f, args):
+    check(f, *args, order=2)
+
+
+def test_an_array_spread_is_made_per_length():
+    # the derivative of each length spreads that many items (never the first length's)
+    g = srcdiff.grad(spread_array_parameter)
+    from gradcheck import numerical_grad
+    for x in (X, X6, X6[:4], X, X6[:4]):
+        np.testing.assert_allclose(g(x), numerical_grad(spread_array_parameter, (x,), 0),
+                                   rtol=1e-5, atol=1e-6)
+
+
+def test_an_array_spread_is_made_per_length_past_the_shape_variants():
+    # past MAX_SHAPE_VARIANTS the shapes share one variant: its key keeps each length
+    from gradcheck import numerical_grad
+
+    def sumsq_spread(x):
+        def sumsq(*vals):
+            return sum(v ** 2 for v in vals)
+        return sumsq(*x) * x[0]
+
+    g = srcdiff.grad(sumsq_spread)
+    from srcdiff.derivative import MAX_SHAPE_VARIANTS
+    for n in list(range(2, 4 + MAX_SHAPE_VARIANTS)) + [3, 2]:
+        x = np.linspace(0.2, 1.1, n)
+        np.testing.assert_allclose(g(x), numerical_grad(sumsq_spread, (x,), 0),
+                                   rtol=1e-5, atol=1e-6)
+
+
+def spread_wrong_length(x):
+    def f(a, b, c):
+        return a * b * c
+    return f(*(x * 2.0))
+
+
+def test_a_spread_of_another_length_than_the_parameters_is_refused_when_it_runs():
+    # f(*v) of f(a, b, c) reads v[0], v[1], v[2]: a v of 4 items is Python's error, located
+    with pytest.raises(srcdiff.SrcdiffError, match="too many values") as info:
+        srcdiff.grad(spread_wrong_length)(X6[:4])
+    assert info.value.lineno == spread_wrong_length.__code__.co_firstlineno + 3
+    check(spread_wrong_length, X)
+
+
+def spread_of_a_local_array(x):
+    def sumsq(*vals):
+        return sum(v ** 2 for v in vals)
+    y = x[x > 0]
+    return sumsq(*y)
+
+
+def spread_of_a_rebound_parameter(x):
+    def sumsq(*vals):
+        return sum(v ** 2 for v in vals)
+    x = x[1:]
+    return sumsq(*x)
+
+
+def spread_of_a_nested_functions_own_parameter(x):
+    def sumsq(*vals):
+        return sum(v ** 3 for v in vals)
+
+    def inner(x):   # its own x: not the length of the outer x
+        return sumsq(*x)
+
+    return inner(np.concatenate([x, x])) + sumsq(*x)
+
+
+@pytest.mark.parametrize("f", [spread_of_a_local_array, spread_of_a_rebound_parameter,
+                               spread_of_a_nested_functions_own_parameter])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_spread_of_a_length_not_known_is_refused(f, mode):
+    err = refusal(f, (X,), mode)
+    assert "cannot tell how many items" in str(err) and "unpack it into names" in str(err)
