@@ -2368,8 +2368,6 @@ REFUSED = {
     # false refusals (the derivative exists), left for a later session:
     "class_holding_buffer",          # a class defined inside the function
     "class_polynomial_derivative",   # p.shifted(0.1)(0.5): a call of a call's result
-    "try_finally_counter",           # try/finally (refused as such; the reason was wrong
-    #   before: "in forward mode: it reads a list or dict", try_blocks._answers_only)
     "memo_dict_passed_explicitly",   # a recursive helper's memo[n] = v into its argument
 }
 
