@@ -49,8 +49,9 @@ def rewrite(source, fdef, lookup=None):
     """`fdef`, or a copy with every nested function's nonlocal names passed in and given back
     (see the module docstring). lookup(name): what a free name of fdef means (the builtins
     and NumPy functions nonlocal_lists takes for reading a list; None: none is taken)."""
-    from . import nonlocal_lists   # (a nested def growing a list: declared nonlocal there)
-    if not needed(fdef) and not nonlocal_lists.needed(fdef):
+    from . import nonlocal_arrays, nonlocal_lists   # (a nested def growing a list, writing
+    if not needed(fdef) and not nonlocal_lists.needed(fdef) and \
+            not nonlocal_arrays.needed(fdef):   # an array's items: declared nonlocal there)
         return fdef
     fdef = S.clone(fdef)
     _declare_through(fdef, [])
@@ -130,6 +131,9 @@ class _Scope:
         from .nonlocal_lists import grown_lists   # hist.append(v) in g: hist = hist + [v]
         grown_lists(outer, outer is self.root, (_bound_before, _statements, _whole_call),
                     self.lookup)
+        from .nonlocal_arrays import written_arrays   # buf[i] += v in g: buf = buf.copy() first
+        written_arrays(outer, outer is self.root, (_bound_before, _statements, _whole_call),
+                       self.lookup)
         from .nonlocal_updates import rebound_updates   # acc += e in g: acc = acc + e
         rebound_updates(outer, outer is self.root, self.lookup)
         defs = [n for n in S.own_nodes(outer) if isinstance(n, S.FunctionDef)]
