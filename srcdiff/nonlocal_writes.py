@@ -128,6 +128,8 @@ class _Scope:
 
     def run(self):
         outer = self.outer
+        from .memo_drops import dropped_memos   # if n in memo: return memo[n] ...: dropped
+        dropped_memos(outer, self.lookup)
         from .nonlocal_lists import grown_lists   # hist.append(v) in g: hist = hist + [v]
         grown_lists(outer, outer is self.root, (_bound_before, _statements, _whole_call),
                     self.lookup)

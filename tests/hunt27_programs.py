@@ -2251,8 +2251,6 @@ REFUSED = {
     "helper_appends_to_list",      # a helper's out.append(...) on the caller's list
     "class_inplace_sgd",           # self.w -= lr * g in a method
     "star_unpack_array",           # f(*x) of an array
-    "memo_recursion",              # a recursive closure's memo[n] = out into its
-    #   enclosing function's dict
 }
 
 # Crashes the hunt found (fixed ones listed with what was fixed).
