@@ -23,7 +23,8 @@ before g's def, is not its parameter, and every other use of it, in the function
 the nested functions growing it (no other reads it), reads the list without keeping it: an item (`hist[-1]`), an operand (`hist + [v]`),
 its length or sum (len, sum, min, max, list, tuple, sorted, and NumPy's array, stack,
 concatenate, sum, mean, ...), a comprehension over it, a `for` over it whose body calls no
-nested function, `return hist` of the function differentiated, or the statements
+nested function (or over enumerate(hist), reversed(hist)), `return hist` of the function
+differentiated, or the statements
 `hist.append(...)` and `hist.extend(...)` themselves. g then rebinds hist as a nonlocal
 variable, which nonlocal_writes.py follows (each call `r, hist = g(hist, v)`). Any other list
 is left as written (the reverse mode refuses its append, located, as before).
@@ -197,6 +198,12 @@ def _reads_only(n, parent, parents, outer, top, defs, lookup):
     if isinstance(parent, (S.BinOp, S.Compare)) or (
             isinstance(parent, S.UnaryOp) and not isinstance(parent.op, S.Not)):
         return True
+    if isinstance(parent, S.Call) and n in parent.args and isinstance(parent.func, S.Name) \
+            and parent.func.id in ("enumerate", "reversed") and lookup(parent.func.id) is \
+            getattr(__import__("builtins"), parent.func.id) and not parent.keywords:
+        n, parent = parent, parents.get(id(parent))   # (for k, v in enumerate(hist): read
+        if not (isinstance(parent, (S.comprehension, S.For)) and parent.iter is n):
+            return False   # as it goes, as the list itself: below; kept otherwise)
     if isinstance(parent, S.comprehension) and parent.iter is n:
         return True
     if isinstance(parent, S.For) and parent.iter is n:

@@ -2248,7 +2248,6 @@ REFUSED = {
     "list_times_shared_rows",      # [np.zeros(2)] * 3: one array three times, written
     "zero_d_inplace_accumulator",  # s = np.array(0.0); t = s; s += ... (t sees the adds)
     # false refusals (the derivative exists), left for a later session:
-    "helper_appends_to_list",      # a helper's out.append(...) on the caller's list
     "class_inplace_sgd",           # self.w -= lr * g in a method
     "star_unpack_array",           # f(*x) of an array
 }
