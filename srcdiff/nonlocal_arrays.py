@@ -30,7 +30,8 @@ differentiated. g then rebinds buf as a nonlocal variable, which nonlocal_writes
 write, located, as before).
 """
 from . import syntax as S
-from .nonlocal_lists import _bound_in, _called_as_statements, _declared
+from .nonlocal_lists import _bound_in, _called_as_statements, _declared, name_uses, \
+    parameters
 
 _MAKERS = {"zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like",
            "empty_like", "array", "copy", "arange", "linspace", "eye", "identity"}
@@ -122,28 +123,16 @@ def _fits(outer, name, writers, top, bound_before, lookup):
     """Whether `name` is bound once in `outer`, at its top level, to a new array, read by no
     nested function but the `writers`, and no use of it keeps a part of it (the
     docstring), bound before each writer's def."""
-    a = outer.args
-    params = {getattr(p, "id", getattr(p, "arg", None)) for p in
-              a.posonlyargs + a.args + a.kwonlyargs + [p for p in (a.vararg, a.kwarg) if p]}
-    if name in params or not all(bound_before(outer, name, g) for g in writers):
+    if name in parameters(outer) or not all(bound_before(outer, name, g) for g in writers):
         return False
     bound = {m.id for m in S.walk(outer) if isinstance(m, S.Name) and
              not isinstance(m.ctx, S.Load)} | {d.name for d in S.walk(outer)
                                               if isinstance(d, (S.FunctionDef, S.ClassDef))}
-    scopes = [outer] + list(dict.fromkeys(writers))
-    parents = {}
-    for fn in scopes:
-        for n in S.scope_nodes(fn):
-            for child in S.iter_child_nodes(n):
-                parents[id(child)] = n
-    owned = {id(n) for fn in scopes for n in S.scope_nodes(fn)}
+    uses = name_uses(outer, name, writers)
+    if uses is None:
+        return False   # used in a function deeper down, or a lambda
     stores = 0
-    for n in S.walk(outer):
-        if not (isinstance(n, S.Name) and n.id == name):
-            continue
-        if id(n) not in owned:
-            return False   # used in a function deeper down, a lambda or a comprehension
-        parent = parents.get(id(n))
+    for n, parent, parents in uses:
         if isinstance(n.ctx, S.Load):
             if not _keeps_nothing(n, parent, parents, outer, top, lookup, bound):
                 return False
