@@ -23,7 +23,8 @@ before g's def, is not its parameter, and every other use of it, in the function
 the nested functions growing it (no other reads it), reads the list without keeping it: an item (`hist[-1]`), an operand (`hist + [v]`),
 its length or sum (len, sum, min, max, list, tuple, sorted, and NumPy's array, stack,
 concatenate, sum, mean, ...), a comprehension over it, a `for` over it whose body calls no
-nested function, `return hist` of the function differentiated, or the statements
+nested function (or over enumerate(hist), reversed(hist)), `return hist` of the function
+differentiated, or the statements
 `hist.append(...)` and `hist.extend(...)` themselves. g then rebinds hist as a nonlocal
 variable, which nonlocal_writes.py follows (each call `r, hist = g(hist, v)`). Any other list
 is left as written (the reverse mode refuses its append, located, as before).
@@ -139,28 +140,16 @@ def _fits(outer, name, growers, top, bound_before, lookup):
     if any(isinstance(n, S.Name) and n.id == "list" and not isinstance(n.ctx, S.Load)
            for n in S.walk(outer)):
         return False   # (`name + list(e)` reads the builtin)
-    a = outer.args
-    params = {getattr(p, "id", getattr(p, "arg", None)) for p in
-              a.posonlyargs + a.args + a.kwonlyargs + [p for p in (a.vararg, a.kwarg) if p]}
-    if name in params:
+    if name in parameters(outer):
         return False
     defs = [n for n in S.scope_nodes(outer) if isinstance(n, S.FunctionDef)]
     if not all(bound_before(outer, name, g) for g in growers):
         return False   # (its value may not exist when g is called)
-    scopes = [outer] + list(dict.fromkeys(growers))
-    parents = {}
-    for fn in scopes:
-        for n in S.scope_nodes(fn):
-            for child in S.iter_child_nodes(n):
-                parents[id(child)] = n
-    owned = {id(n) for fn in scopes for n in S.scope_nodes(fn)}
+    uses = name_uses(outer, name, growers)
+    if uses is None:
+        return False   # used in a function deeper down, or a lambda
     stores = 0
-    for n in S.walk(outer):
-        if not (isinstance(n, S.Name) and n.id == name):
-            continue
-        if id(n) not in owned:
-            return False   # used in a function deeper down, or a lambda
-        parent = parents.get(id(n))
+    for n, parent, parents in uses:
         if isinstance(n.ctx, S.Load):
             if not _reads_only(n, parent, parents, outer, top, defs, lookup):
                 return False
@@ -176,6 +165,30 @@ def _fits(outer, name, growers, top, bound_before, lookup):
                                         isinstance(n.ctx, S.Load) for n in S.scope_nodes(g)):
             return False
     return stores == 1
+
+
+def parameters(fn):
+    """The names of `fn`'s parameters."""
+    a = fn.args
+    return {getattr(p, "id", getattr(p, "arg", None)) for p in
+            a.posonlyargs + a.args + a.kwonlyargs + [p for p in (a.vararg, a.kwarg) if p]}
+
+
+def name_uses(outer, name, inner):
+    """[(each Name node `name` in outer, its parent, the parents map)], each in outer's own
+    scope or one of the functions `inner`; None where one lies in another function or a
+    lambda."""
+    scopes = [outer] + list(dict.fromkeys(inner))
+    parents = {}
+    for fn in scopes:
+        for n in S.scope_nodes(fn):
+            for child in S.iter_child_nodes(n):
+                parents[id(child)] = n
+    owned = {id(n) for fn in scopes for n in S.scope_nodes(fn)}
+    uses = [n for n in S.walk(outer) if isinstance(n, S.Name) and n.id == name]
+    if any(id(n) not in owned for n in uses):
+        return None
+    return [(n, parents.get(id(n)), parents) for n in uses]
 
 
 def _made_by_list(value, lookup):
@@ -197,6 +210,12 @@ def _reads_only(n, parent, parents, outer, top, defs, lookup):
     if isinstance(parent, (S.BinOp, S.Compare)) or (
             isinstance(parent, S.UnaryOp) and not isinstance(parent.op, S.Not)):
         return True
+    if isinstance(parent, S.Call) and n in parent.args and isinstance(parent.func, S.Name) \
+            and parent.func.id in ("enumerate", "reversed") and lookup(parent.func.id) is \
+            getattr(__import__("builtins"), parent.func.id) and not parent.keywords:
+        n, parent = parent, parents.get(id(parent))   # (for k, v in enumerate(hist): read
+        if not (isinstance(parent, (S.comprehension, S.For)) and parent.iter is n):
+            return False   # as it goes, as the list itself: below; kept otherwise)
     if isinstance(parent, S.comprehension) and parent.iter is n:
         return True
     if isinstance(parent, S.For) and parent.iter is n:

@@ -49,9 +49,10 @@ def rewrite(source, fdef, lookup=None):
     """`fdef`, or a copy with every nested function's nonlocal names passed in and given back
     (see the module docstring). lookup(name): what a free name of fdef means (the builtins
     and NumPy functions nonlocal_lists takes for reading a list; None: none is taken)."""
-    from . import nonlocal_lists   # (a nested def growing a list: declared nonlocal there)
-    if not needed(fdef) and not nonlocal_lists.needed(fdef):
-        return fdef
+    from . import nonlocal_arrays, nonlocal_lists, passed_lists   # (a nested def growing a
+    if not needed(fdef) and not nonlocal_lists.needed(fdef) and \
+            not nonlocal_arrays.needed(fdef) and not passed_lists.needed(fdef):
+        return fdef   # list, writing an array's items: declared nonlocal there)
     fdef = S.clone(fdef)
     _declare_through(fdef, [])
     _Scope(source, fdef, set(_names(fdef)), fdef.name, fdef, lookup).run()
@@ -127,9 +128,19 @@ class _Scope:
 
     def run(self):
         outer = self.outer
+        from .memo_drops import dropped_memos   # if n in memo: return memo[n] ...: dropped
+        dropped_memos(outer, self.lookup)
+        from .nonlocal_lists import _fits
+        from .passed_lists import passed_lists   # g(hist, v) growing hist: g(v), by name
+        follows = (_bound_before, _statements, _whole_call)
+        passed_lists(outer, lambda name, growers: _fits(
+            outer, name, growers, outer is self.root, _bound_before, self.lookup), follows)
         from .nonlocal_lists import grown_lists   # hist.append(v) in g: hist = hist + [v]
         grown_lists(outer, outer is self.root, (_bound_before, _statements, _whole_call),
                     self.lookup)
+        from .nonlocal_arrays import written_arrays   # buf[i] += v in g: buf = buf.copy() first
+        written_arrays(outer, outer is self.root, (_bound_before, _statements, _whole_call),
+                       self.lookup)
         from .nonlocal_updates import rebound_updates   # acc += e in g: acc = acc + e
         rebound_updates(outer, outer is self.root, self.lookup)
         defs = [n for n in S.own_nodes(outer) if isinstance(n, S.FunctionDef)]

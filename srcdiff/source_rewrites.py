@@ -104,7 +104,8 @@ def counted_rewrite(source, resolver, containers, known_types):
         if filled is not fdef:
             fdef, counted = filled, census.take(filled)
     if counted.nonlocals or any(rest[-1:] in (("append",), ("extend",))
-                                for _, rest in counted.chains):
+                                for _, rest in counted.chains) or \
+            _writes_around(fdef):
         from . import nonlocal_writes   # nested functions rebinding this one's variables
         fdef = nonlocal_writes.rewrite(source, fdef,   # (or growing its lists)
                                        lambda name: resolver.lookup(name, None))
@@ -238,3 +239,12 @@ def _decorated_def(body):
             if any(isinstance(b[0], S.stmt) and _decorated_def(b) for b in blocks if b):
                 return True
     return False
+
+
+def _writes_around(fdef):
+    """Whether a nested function of `fdef` writes an item of a name it does not bind (what
+    nonlocal_arrays.py looks for)."""
+    if not any(isinstance(s, S.FunctionDef) for s in S.walk(fdef) if s is not fdef):
+        return False
+    from . import nonlocal_arrays
+    return nonlocal_arrays.needed(fdef)

@@ -29,9 +29,13 @@ try block the probe also answers how many of them completed (`caught_1, done_1 =
 those ran in Python before the exception and are run again, in order, before the handler.
 Each statement of a try block changes only names and binds them once its value is computed,
 so a statement either ran whole or not at all. The `else:` block follows the try block's
-statements. Refused, located, with what to write instead: a try block with another kind of
+statements. A `finally:` block runs after the try statement (rewritten as above, or as
+written where it has no except clause): where no return, break or continue leaves the try
+statement early that is where it runs, and an exception leaving it ends the function either
+way. Refused, located, with what to write instead: a try block with another kind of
 statement (a write into an array, a loop, a return) or a call that might change something
-or print (it would run twice), `finally:`, a handler reading the exception (`as e`), a bare
+or print (it would run twice), a return, break or continue leaving a try statement with a
+`finally:`, a handler reading the exception (`as e`), a bare
 `raise` in a handler.
 """
 import builtins
@@ -117,6 +121,8 @@ class _Rewriter:
 
     # -- one try statement ------------------------------------------------------------
     def try_(self, node):
+        if node.finalbody:
+            return self.finally_(node)
         self.check(node)
         body, handlers = node.body, node.handlers
         probe, caught, done = self.fresh("attempt", "caught", "done")
@@ -163,11 +169,30 @@ class _Rewriter:
         self.block(branch.orelse)
         return out
 
+    def finally_(self, node):
+        """`try: B [except ...] finally: F` as the try without its finally, then F: the
+        same where the try statement ends normally, and where an exception leaves it the
+        function raises in both (F cannot stop it: a return, break or continue that would
+        leave the try statement is refused)."""
+        for n in _leaving(node):
+            raise self.src.error(
+                n, "srcdiff differentiates try/finally only where no return, break or "
+                "continue leaves it (the finally block would run on the way out)",
+                hint="set a flag in the try block and return (or break) after the try "
+                     "statement")
+        fin = list(node.finalbody)
+        if node.handlers:
+            rest = S.Try(body=node.body, handlers=node.handlers, orelse=node.orelse,
+                         finalbody=[])
+            S.place_unplaced(rest, node)
+            out = self.try_(rest)
+        else:
+            out = list(node.body) + list(node.orelse)
+            self.block(out)
+        self.block(fin)
+        return out + fin
+
     def check(self, node):
-        if node.finalbody:
-            raise self.src.error(node, "srcdiff does not differentiate try/finally",
-                                 hint="write the statements of the finally block after the "
-                                      "try statement")
         if not node.handlers:
             raise self.src.error(node, "srcdiff does not differentiate a try without except")
         for stmt in node.body:
@@ -278,6 +303,41 @@ def _read_before_bound(body, local):
                     out.append(n.id)
         bound |= {n.id for s in stores for n in S.walk(s) if isinstance(n, S.Name)}
     return out
+
+
+def _leaving(node):
+    """The return, yield, break and continue statements in a try statement that would leave
+    it (those of nested functions and of loops inside it are not)."""
+    def walk(stmts, in_loop):
+        for stmt in stmts:
+            if isinstance(stmt, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
+                continue
+            if isinstance(stmt, (S.Return, S.Break, S.Continue)) and not (
+                    in_loop and isinstance(stmt, (S.Break, S.Continue))):
+                yield stmt
+                continue
+            if isinstance(stmt, S.stmt):
+                for n in S.walk(stmt):
+                    if isinstance(n, (S.Yield, S.YieldFrom)) and not _in_nested(stmt, n):
+                        yield stmt
+                        break
+            loop = in_loop or isinstance(stmt, (S.For, S.AsyncFor, S.While))
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                inner = getattr(stmt, field, None) or []
+                yield from walk(inner, loop and field != "orelse" or in_loop)
+            for case in getattr(stmt, "cases", None) or []:
+                yield from walk(case.body, in_loop)
+    yield from walk([node], False)
+
+
+def _in_nested(stmt, target):
+    """Whether `target` lies inside a function, lambda or class nested in `stmt`."""
+    for n in S.walk(stmt):
+        if n is not stmt and isinstance(n, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef,
+                                            S.Lambda)):
+            if any(m is target for m in S.walk(n)):
+                return True
+    return False
 
 
 def _equals(name, k):

@@ -2248,10 +2248,6 @@ REFUSED = {
     "list_times_shared_rows",      # [np.zeros(2)] * 3: one array three times, written
     "zero_d_inplace_accumulator",  # s = np.array(0.0); t = s; s += ... (t sees the adds)
     # false refusals (the derivative exists), left for a later session:
-    "helper_appends_to_list",      # a helper's out.append(...) on the caller's list
-    "nonlocal_array_closure",      # a closure's buf[i] += v into the enclosing array
-    "memo_recursion",              # a recursive closure's memo[n] = out into its
-    #   enclosing function's dict
 }
 
 # Crashes the hunt found (fixed ones listed with what was fixed).

@@ -19,8 +19,7 @@ def with_try(x):
     except ValueError:
         y = x
     finally:
-        x = x * 1.0
-    return np.sum(y)
+        return np.sum(y)
 
 
 def with_with(x):

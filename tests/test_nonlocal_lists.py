@@ -267,3 +267,42 @@ def test_a_list_grown_through_a_call_whose_result_is_not_differentiated_is_refus
     text = str(err)
     assert "out" in text and "add" in text and "as a statement" in text, text
     check(f, X.copy(), wrt=0, order=1, modes=("fwd",))
+
+
+def grown_then_enumerated(x):
+    feats = []
+
+    def push(v):
+        feats.append(v ** 2)
+        feats.append(np.sin(v))
+    for v in x:
+        push(v)
+    total = sum(f * (k + 1) for k, f in enumerate(feats))
+    for f in reversed(feats):
+        total = total * 0.5 + f
+    return total
+
+
+def grown_while_enumerated(x):
+    feats = [x[0]]
+
+    def push(v):
+        feats.append(v)
+    total = 0.0
+    for k, f in enumerate(feats):
+        total = total + f
+        if k < 3:
+            push(f * 2.0)   # (Python's loop takes the items appended as it goes)
+    return total
+
+
+# enumerate(hist) and reversed(hist) iterated right there read the list as it is (a loop over
+# it calling a function growing it is left as written: refused)
+def test_a_grown_list_enumerated_or_reversed_differentiates():
+    check(grown_then_enumerated, X.copy(), order=2)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_list_grown_while_a_loop_enumerates_it_is_refused(mode):
+    err = refusal(grown_while_enumerated, (X.copy(),), mode)
+    assert "push(f * 2.0)" in str(err) or "feats.append(v)" in str(err), str(err)

@@ -139,12 +139,14 @@ def writes_in_try(x):
 
 def with_finally(x):
     try:
-        y = x * 2.0
+        y = np.log(x[2]) + x[0] ** 2
     except ValueError:
-        y = x
+        y = x[1]
+    else:
+        y = y * 2.0
     finally:
-        z = 1.0
-    return np.sum(y) * z
+        y = y + np.sin(x[1])
+    return y
 
 
 def finally_without_handlers(x):
@@ -154,6 +156,75 @@ def finally_without_handlers(x):
     finally:
         count += 1
     return y * count
+
+
+def finally_around_writes_and_loops(x):
+    out = np.zeros(3)
+    try:
+        out[0] = x[0] * x[1]
+        for v in x:
+            if v < 0.0:
+                continue
+            out[2] = out[2] + v ** 2
+            if out[2] > 5.0:
+                break
+    finally:
+        out[1] = np.exp(x[2])
+    return np.sum(out ** 2)
+
+
+def return_in_try_with_finally(x):
+    z = 2.0
+    try:
+        return np.sum(x ** 2) * z
+    finally:
+        z = 3.0
+
+
+def break_in_finally(x):
+    s = 0.0
+    for v in x:
+        try:
+            s = s + v ** 2
+        finally:
+            if s > 0.3:
+                break
+    return s
+
+
+def continue_in_try_with_finally(x):
+    s = 0.0
+    for v in x:
+        try:
+            if v < 0.0:
+                continue
+            s = s + v ** 2
+        finally:
+            s = s * 1.5
+    return s
+
+
+# try/finally (with or without except clauses) where nothing leaves the try statement early:
+# the finally block runs after it (try_blocks._Rewriter.finally_)
+@pytest.mark.parametrize("f", [with_finally, finally_without_handlers,
+                               finally_around_writes_and_loops])
+def test_a_finally_block_runs_after_the_try_statement(f):
+    check(f, X.copy(), order=2)
+
+
+# a return, break or continue leaving the try statement would run the finally block on the
+# way out, before what follows: refused at that line, in both modes
+@pytest.mark.parametrize("f,line", [
+    (return_in_try_with_finally, "return np.sum(x ** 2) * z"),
+    (break_in_finally, "break"),
+    (continue_in_try_with_finally, "continue"),
+])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_finally_left_early_is_refused_at_its_line(f, line, mode):
+    from gradcheck import refusal
+    err = refusal(f, (X.copy(),), mode)
+    assert err.filename.endswith("test_try_blocks.py") and "try/finally" in str(err)
+    assert line in str(err) and "hint:" in str(err), str(err)
 
 
 def reads_the_exception(x):
@@ -185,10 +256,6 @@ def loops_in_try(x):
 @pytest.mark.parametrize("f,line,words", [
     (prints_in_try, "y = shout(x)", "calls shout, which might change something"),
     (writes_in_try, "y[0] = 1.0", "only where it only reads"),
-    (with_finally, "try:", "try/finally"),
-    # (no except clause: once taken for a probe of srcdiff's, "in forward mode: it reads a
-    # list or dict", a wrong reason: try_blocks._answers_only)
-    (finally_without_handlers, "try:", "try/finally"),
     (reads_the_exception, "except IndexError as err:", "reads the exception (err)"),
     (reraises, "raise", "bare raise"),
     (loops_in_try, "for v in x:", "only where it only reads"),
