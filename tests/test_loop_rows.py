@@ -671,3 +671,32 @@ def test_a_loop_writing_a_list_display_of_new_arrays_differentiates():
 def test_a_list_display_whose_items_are_held_or_numbers_stays_refused(f, match, mode):
     from gradcheck import refusal
     assert match in str(refusal(f, (np.array([0.3, -0.8, 1.2, 0.5, -0.4, 0.9]),), mode))
+
+
+def _row_written_in_an_inner_while(A, s):   # (fuzz seed 3105000039, control family)
+    for row in A:
+        if s > 10.0:
+            break
+        k = 0
+        while k < 2:
+            k += 1
+            row[0] = np.tanh(s * row[1]) + row[0]
+    else:
+        s = s * 2.0
+    return np.sum(A * A) * s
+
+
+def _row_written_in_an_inner_for(A, s):
+    for row in A:
+        for k in range(2):
+            row[1:] = row[1:] * s + row[0]
+    return np.sum(A * A)
+
+
+def test_a_row_written_in_an_inner_loop_is_stored_back_as_a_copy():
+    """A write into the row an inner loop runs again is a write into a row stored back
+    already: each store-back takes a copy (before, refused naming the loop's own index,
+    row_i, and a store the user did not write)."""
+    A = np.arange(1.0, 7.0).reshape(2, 3) * 0.3
+    check(_row_written_in_an_inner_while, A, 0.4, wrt=(0, 1), order=2)
+    check(_row_written_in_an_inner_for, A, 0.4, wrt=(0, 1), order=2)
