@@ -6,6 +6,8 @@ write instead (objects.py says which classes it knows).
 """
 from . import syntax as S
 
+_DEQUE_ONLY = ("popleft", "appendleft", "extendleft", "rotate")   # methods of deques alone
+
 
 def method_refusal(src, stmt):
     """The located error for `obj.m(...)` carrying a derivative where srcdiff could not tell
@@ -18,6 +20,9 @@ def method_refusal(src, stmt):
     if held not in {n.id for n in S.walk(src.node) if isinstance(n, S.Name)}:
         held = _written(src, stmt.sd.line, method)   # a temporary: the user's expression
     call = f"{held}.{method}(...)" if held else f".{method}(...)"
+    if method in _DEQUE_ONLY:   # a deque given to this function, or aliased
+        from .refusals import deque_error
+        return deque_error(src, stmt.sd.line, f"a collections.deque ({call})")
     held = held or "the object"
     return src.error(
         stmt.sd.line, f"srcdiff does not know the derivative of the method .{method}(): it "
