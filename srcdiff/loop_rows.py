@@ -511,14 +511,15 @@ class _Rows:
         head.body = [c for c in (count, take) if c is not None] + \
             self._stored_back(loop.body, row, seq, at, either, listed or many)
         head.orelse = loop.orelse
+        shown = S.spell(seq_node) if bind else seq   # (a refusal names the user's text)
         if listed:
-            setattr(head, S.VIEWS_OF, (seq, row, "array items", loop.lineno))
+            setattr(head, S.VIEWS_OF, (seq, row, "array items", loop.lineno, shown))
         elif either:
-            setattr(head, S.VIEWS_OF, (seq, row, "rows", loop.lineno))
+            setattr(head, S.VIEWS_OF, (seq, row, "rows", loop.lineno, shown))
         elif _updates(row, loop):   # `row op= e`: the rows must be arrays (1-D A: numbers)
-            setattr(head, S.VIEWS_OF, (seq, row, "array rows", loop.lineno))
+            setattr(head, S.VIEWS_OF, (seq, row, "array rows", loop.lineno, shown))
         elif not bind:
-            setattr(head, S.VIEWS_OF, (seq, row, "rows", loop.lineno))
+            setattr(head, S.VIEWS_OF, (seq, row, "rows", loop.lineno, shown))
         stmts[i:i + 1] = bind + [S.place_unplaced(head, loop)]
         self.changed = True
 
