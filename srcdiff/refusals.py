@@ -1,5 +1,6 @@
 """Located refusals shared by both modes (stage 5, reverse and forward: called by reverse.py,
-forward.py and their call mixins; imports only the leaves rules, callables and errors).
+forward.py and their call mixins; imports the leaves rules, callables and errors, and
+method_refusals' deque refusal).
 Takes the user's `Source`, the core statement and the callee; gives back a NoRuleError
 naming the file:line, quoting it, saying why and what to do instead.
 """
@@ -23,6 +24,7 @@ def no_rule_error(src, stmt, func, what, register):
     if getattr(func, "__module__", None) == "itertools":
         return itertools_error(src, stmt, func)
     if func is collections.deque:
+        from .method_refusals import deque_error
         return deque_error(src, stmt.sd.line, "this collections.deque")
     if hint:
         return src.error(stmt.sd.line, f"the derivative of {describe(func)} is not "
@@ -66,20 +68,6 @@ def itertools_error(src, stmt, func):
         "value being differentiated here: it makes its items where srcdiff cannot see them",
         hint=_ITERTOOLS_HINTS.get(name, "make a list of the items first, or loop over "
                                         "indices"), cls=NoRuleError)
-
-
-def deque_error(src, line, what):
-    """The located refusal of a collections.deque (`what`: how to call it) of differentiated
-    values that queue_lists.py could not make a list: what srcdiff follows, what to write
-    instead."""
-    return src.error(
-        line, f"srcdiff follows {what} only as a local bound once and then used by its own "
-        "name in the function that makes it (append, appendleft, pop, popleft, an item "
-        "d[i], a loop, sum, len, list, ...); here it is bound to another name too, given to "
-        "a function, or called with another method",
-        hint="keep every use on the deque's own name in this function: take the items "
-             "out here and pass those (v = d.popleft(); helper(v)), or pass list(d), a copy, "
-             "to a helper that only reads it", cls=NoRuleError)
 
 
 def effect_error(src, stmt):
