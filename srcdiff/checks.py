@@ -77,7 +77,8 @@ def view_guard(lw, node):
     views = getattr(node, S.VIEWS_OF, None)
     if views is None:
         return []
-    array, view, kind, line = views
+    checked, view, kind, line, *shown = views   # (shown: the user's text of a private name)
+    array = shown[0] if shown else checked
     rows = {"rows": True, "array slice": True, "array rows": 2, "flat": True}.get(kind)
     if kind == "array index":   # v = B[i]: B of `rows` or more dimensions
         view, rows = view
@@ -90,7 +91,7 @@ def view_guard(lw, node):
         hint = (f"write {array} = {array} {op[0]} (...) if a new value is meant, or make "
                 f"{others.split(', ')[0]} a copy: numpy.copy({array})")
         error = lw.src.error(line, reason, hint)
-        return [_check(runtime.check_updated_array, [S.load(array)] + refusal_args(error),
+        return [_check(runtime.check_updated_array, [S.load(checked)] + refusal_args(error),
                        line, None, lw.bindings)]
     if kind in ("slice", "array slice"):
         reason = (f"{array} is a {{kind}} here, whose slices are new arrays, not views: in "
@@ -109,7 +110,7 @@ def view_guard(lw, node):
                              f"into {view} as writes into that item of {array}, which holds "
                              f"it, for NumPy arrays of one or more dimensions, each its own",
                              f"write into {array} by index ({array}[i][...] = ...)")
-        return [_check(check_item_arrays, [S.load(array)] + refusal_args(error), line, None,
+        return [_check(check_item_arrays, [S.load(checked)] + refusal_args(error), line, None,
                        lw.bindings)]
     elif kind in ("array rows", "array index"):
         what = f"a row of {array}" if kind == "array rows" else f"{array}[...]"
@@ -118,7 +119,9 @@ def view_guard(lw, node):
                   f"{view} is {what}, a view of it, in such an array (a number, or a "
                   "list's copy, is bound anew instead)")
         hint = (f"write into {array} by index ({array}[i] += ...), or make {view} a "
-                f"copy: numpy.copy(...)")
+                f"copy: numpy.copy(...)") if array == checked else (
+            f"name it first, rows = {array}, and write into rows by index (rows[i] += "
+            f"...), or make {view} a copy: numpy.copy(...)")
     else:
         reason = (f"{array} is a {{kind}} here, not an array whose rows are views of it: "
                   f"srcdiff's derivative writes each {view} back into {array} as NumPy's "
@@ -126,7 +129,7 @@ def view_guard(lw, node):
         hint = (f"write into {array} by index (for i in range(len({array})): "
                 f"{array}[i, ...] = ...), or loop over a copy: for {view} in {array}.copy()")
     error = lw.src.error(line, reason, hint)
-    args = [S.load(array)] + refusal_args(error) + ([S.const(rows)] if rows else [])
+    args = [S.load(checked)] + refusal_args(error) + ([S.const(rows)] if rows else [])
     return [_check(runtime.check_views, args, line, None, lw.bindings)]
 
 

@@ -89,6 +89,8 @@ def _shares(stmts, appends):
     """(statement, appended name, other name, how) for each way another name gets the list."""
     from .alias_rows import held_with, taken_from
     rests = {s.targets[0].id for s in stmts if _popped_dict(s) is not None}
+    parts = {s.value.args[0].id for s in stmts if _popped_dict(s) is not None and
+             s.sd.func.__name__ == "list_inserted" and isinstance(s.value.args[0], S.Name)}
     for s in stmts:
         if s.sd.kind == Kind.APPEND:
             item = s.value.args[0]
@@ -107,6 +109,8 @@ def _shares(stmts, appends):
             if target in appends:
                 yield s, target, value.id, f"{target} is {value.id} (the same object)"
         elif s.sd.kind == Kind.DISPLAY:
+            if target in parts:
+                continue   # [lst, item], list_edits' own for lst.insert: read by it alone
             elts = value.values if isinstance(value, S.Dict) else value.elts
             for e in elts:
                 if isinstance(e, S.Name) and e.id in appends:

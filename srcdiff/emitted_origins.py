@@ -8,8 +8,8 @@ The user's line is, in this order: the one line of the user's function that read
 generated statement does, qualifiers and spaces aside (`y = opaque(h)` is emitted as
 written, `y = np.sin(h)` as `y = numpy.sin(h)`); the line a `# line N: ...`
 comment above it names in the same generated function, where the user's file still reads so
-at line N; the user's def line. The generated file and line stay in the message, after the
-reason, so nothing is lost. A derivative of a derivative's derivative goes back through each
+at line N; the user's def line. The generated file, line and statement are kept on the
+refusal (`generated`), out of its message: the statement names srcdiff's temporaries. A derivative of a derivative's derivative goes back through each
 generated file in turn to the user's function.
 """
 import collections
@@ -52,9 +52,8 @@ def relocate(exc):
     if found is None:
         return
     filename, lineno, shown = found
-    generated = exc.filename
-    exc.reason = (f"{exc.reason} (met differentiating srcdiff's own code again, at "
-                  f"{generated}:{exc.lineno}: {shown})")
+    exc.generated = f"{exc.filename}:{exc.lineno}: {shown}"   # (its names are srcdiff's)
+    exc.reason = f"{exc.reason} (met differentiating srcdiff's own derivative of it again)"
     exc.filename, exc.lineno, exc.col = filename, lineno, None
     exc.line = linecache.getline(filename, lineno).rstrip("\n")
     exc.args = (exc._render(),)

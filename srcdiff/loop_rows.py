@@ -41,8 +41,9 @@ the scalar idiom, `for t in x: t *= 2.0; acc += t`, left as written) is a write 
 too, stored back after it: NumPy's in-place operator changes A's row. A 1-D A's rows are
 numbers, which the update binds anew, so the loop then carries a check before it that A is
 an array of two or more dimensions (checks.view_guard's "array rows": a 1-D array, a list,
-refused). A row written twice or more in the loop is stored back as a copy (`A[row_i] =
-row.copy()`), so that aliasing.py does not take the next write into row for one into A.
+refused). A row written twice or more in the loop, or in an inner loop, is stored back as a
+copy (`A[row_i] = row.copy()`), so that aliasing.py does not take the next write into row for
+one into A.
 """
 import types
 
@@ -499,21 +500,26 @@ class _Rows:
         # stored back only there
         listed = id(loop) in self.listed   # (its items: arrays, updated in place)
         either = bool(_updates(row, loop)) and read_after_update(row, loop) and not listed
-        # a row written twice or more: each store-back takes a copy, so that the next write
-        # into row is not (to aliasing.py) a write into what A already holds
+        # a row written twice or more (or once in an inner loop, run again): each
+        # store-back takes a copy, so that the next write into row is not (to aliasing.py)
+        # a write into what A already holds
         many = sum(row in self.written(s) for s in S.walk(loop)
-                   if isinstance(s, S.stmt) and s is not loop) > 1
+                   if isinstance(s, S.stmt) and s is not loop) > 1 or any(
+            row in self.written(s) for inner in S.walk(loop)
+            if isinstance(inner, (S.For, S.While)) and inner is not loop
+            for s in S.walk(inner) if isinstance(s, S.stmt) and s is not inner)
         head.body = [c for c in (count, take) if c is not None] + \
             self._stored_back(loop.body, row, seq, at, either, listed or many)
         head.orelse = loop.orelse
+        shown = S.spell(seq_node) if bind else seq   # (a refusal names the user's text)
         if listed:
-            setattr(head, S.VIEWS_OF, (seq, row, "array items", loop.lineno))
+            setattr(head, S.VIEWS_OF, (seq, row, "array items", loop.lineno, shown))
         elif either:
-            setattr(head, S.VIEWS_OF, (seq, row, "rows", loop.lineno))
+            setattr(head, S.VIEWS_OF, (seq, row, "rows", loop.lineno, shown))
         elif _updates(row, loop):   # `row op= e`: the rows must be arrays (1-D A: numbers)
-            setattr(head, S.VIEWS_OF, (seq, row, "array rows", loop.lineno))
+            setattr(head, S.VIEWS_OF, (seq, row, "array rows", loop.lineno, shown))
         elif not bind:
-            setattr(head, S.VIEWS_OF, (seq, row, "rows", loop.lineno))
+            setattr(head, S.VIEWS_OF, (seq, row, "rows", loop.lineno, shown))
         stmts[i:i + 1] = bind + [S.place_unplaced(head, loop)]
         self.changed = True
 

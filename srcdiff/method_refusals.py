@@ -2,9 +2,12 @@
 3, lower, with the adjoint stages reading it: called by reverse_calls.py and
 forward_calls.py). Takes the function's source and the core statement `v = obj.m(...)`
 carrying a derivative; gives back the located error: what srcdiff follows, and what to
-write instead (objects.py says which classes it knows).
+write instead (objects.py says which classes it knows); and the refusal of a
+collections.deque passed on or aliased (`deque_error`, read by refusals.py too).
 """
 from . import syntax as S
+
+_DEQUE_ONLY = ("popleft", "appendleft", "extendleft", "rotate")   # methods of deques alone
 
 
 def method_refusal(src, stmt):
@@ -18,6 +21,8 @@ def method_refusal(src, stmt):
     if held not in {n.id for n in S.walk(src.node) if isinstance(n, S.Name)}:
         held = _written(src, stmt.sd.line, method)   # a temporary: the user's expression
     call = f"{held}.{method}(...)" if held else f".{method}(...)"
+    if method in _DEQUE_ONLY:   # a deque given to this function, or aliased
+        return deque_error(src, stmt.sd.line, f"a collections.deque ({call})")
     held = held or "the object"
     return src.error(
         stmt.sd.line, f"srcdiff does not know the derivative of the method .{method}(): it "
@@ -45,3 +50,18 @@ def _written(src, line, method):
                 return None
             return text if text and "\n" not in text else None
     return None
+
+
+def deque_error(src, line, what):
+    """The located refusal of a collections.deque (`what`: how to call it) of differentiated
+    values that queue_lists.py could not make a list: what srcdiff follows, what to write
+    instead."""
+    from .errors import NoRuleError
+    return src.error(
+        line, f"srcdiff follows {what} only as a local bound once and then used by its own "
+        "name in the function that makes it (append, appendleft, pop, popleft, an item "
+        "d[i], a loop, sum, len, list, ...); here it is bound to another name too, given to "
+        "a function, or called with another method",
+        hint="keep every use on the deque's own name in this function: take the items "
+             "out here and pass those (v = d.popleft(); helper(v)), or pass list(d), a copy, "
+             "to a helper that only reads it", cls=NoRuleError)

@@ -14,7 +14,10 @@ reads of g anywhere; XS a pure path, v a name; the names bound read by neither) 
     b = ...                        b = it_items[1]
 
 Each item is computed where Python computes it (nothing runs between), so it reads the same
-values; taking more items than XS has raises IndexError where Python raises StopIteration.
+values. Taking more items than there are raises StopIteration as Python does: a check
+`if len(XS) < n: raise StopIteration` comes before the n items of a generator expression or a
+comprehension (whose length only the run tells); more next() calls than a list display has
+items are refused at the first one past its end (with `source`, frontend.Source, given).
 Other uses are left alone (to generator_values' located refusal), or the FunctionDef itself
 where there is none.
 """
@@ -26,10 +29,12 @@ from .itertools_calls import NamePass, _pure
 _SCOPES = (S.Lambda, S.ListComp, S.SetComp, S.DictComp, S.GeneratorExp, S.NamedExpr)
 
 
-def rewrite(fdef, lookup):
-    """A copy of `fdef` with the next() reads of the module's docstring rewritten, or `fdef`."""
+def rewrite(fdef, lookup, source=None):
+    """A copy of `fdef` with the next() reads of the module's docstring rewritten, or `fdef`;
+    where `source` is given, next() past the end of a list display is refused at its line."""
     tree = S.clone(fdef)
     pass_ = NamePass(tree, lookup)
+    pass_.source = source
     if pass_.means(S.load("list")) is not list:
         return fdef   # the items are taken with Python's list
     for node in list(S.walk(tree)):
@@ -106,17 +111,21 @@ def _rewritten(tree, stmt, name, nexts, pass_):
         return None   # an item's name read by the items still to come
     if isinstance(value, S.Call):
         if isinstance(value.args[0], S.List) and len(nexts) > len(value.args[0].elts):
-            return None   # StopIteration where Python raises it: left to the refusal
+            _past_the_end(pass_, name, nexts[len(value.args[0].elts)],
+                          len(value.args[0].elts))
+            return None   # (no source: left to generator_values' refusal)
         items = pass_.fresh(f"{name}_items")
         out = [S.place_unplaced(S.Assign(targets=[S.store(items)], value=value.args[0],
                                          type_comment=None), stmt)]
+        if isinstance(value.args[0], S.ListComp):
+            out.append(_stop_unless(S.load(items), len(nexts), nexts[0]))
         for k, s in enumerate(nexts):
             s.value = S.place_unplaced(S.Subscript(value=S.load(items), slice=S.Constant(
                 value=k, kind=None), ctx=S.Load()), s.value)
             out.append(s)
         return out
     gen = value.generators[0]
-    out = []
+    out = [_stop_unless(S.clone(gen.iter), len(nexts), nexts[0])]
     for k, s in enumerate(nexts):
         v = pass_.fresh(gen.target.id)
         out.append(S.place_unplaced(S.Assign(targets=[S.store(v)], value=S.place_unplaced(
@@ -126,3 +135,26 @@ def _rewritten(tree, stmt, name, nexts, pass_):
         s.value = S.Substitute({gen.target.id: v}).visit(S.clone(value.elt))
         out.append(s)
     return out
+
+
+def _stop_unless(seq, n, at):
+    """`if len(seq) < n: raise StopIteration`, placed at `at`: the n next() calls run past
+    the end of `seq`, as Python's would."""
+    return S.place_unplaced(S.If(
+        test=S.Compare(left=S.Call(func=S.load("len"), args=[seq], keywords=[]),
+                       ops=[S.Lt()], comparators=[S.Constant(value=n, kind=None)]),
+        body=[S.place_unplaced(S.Raise(exc=S.load("StopIteration"), cause=None), at)],
+        orelse=[]), at)
+
+
+def _past_the_end(pass_, name, stmt, n):
+    """Raise the located refusal of `stmt`, a next() call past the end of the n items of a
+    list display (Python raises StopIteration there), where a source is known."""
+    source = getattr(pass_, "source", None)
+    if source is None:
+        return
+    raise source.error(
+        stmt.value, f"this next({name}) is past the end of {name}: it gives {n} item"
+        f"{'' if n == 1 else 's'}, and Python raises StopIteration here",
+        hint=f"read only the {n} item{'' if n == 1 else 's'} it has; for a default past the "
+        "end, index a list instead: items[k] if k < len(items) else default")

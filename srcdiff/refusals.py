@@ -1,8 +1,11 @@
 """Located refusals shared by both modes (stage 5, reverse and forward: called by reverse.py,
-forward.py and their call mixins; imports only the leaves rules, callables and errors).
+forward.py and their call mixins; imports the leaves rules, callables and errors, and
+method_refusals' deque refusal).
 Takes the user's `Source`, the core statement and the callee; gives back a NoRuleError
 naming the file:line, quoting it, saying why and what to do instead.
 """
+import collections
+
 import numpy
 
 from . import rules
@@ -18,6 +21,11 @@ def no_rule_error(src, stmt, func, what, register):
                          "derivative it made, called inside the function",
                          hint="differentiate it directly: srcdiff.grad(srcdiff.grad(f)), "
                               "srcdiff.hessian(f) or srcdiff.hvp(f)", cls=NoRuleError)
+    if getattr(func, "__module__", None) == "itertools":
+        return itertools_error(src, stmt, func)
+    if func is collections.deque:
+        from .method_refusals import deque_error
+        return deque_error(src, stmt.sd.line, "this collections.deque")
     if hint:
         return src.error(stmt.sd.line, f"the derivative of {describe(func)} is not "
                          "implemented yet", hint=hint, cls=NoRuleError)
@@ -25,6 +33,41 @@ def no_rule_error(src, stmt, func, what, register):
                      hint=f"add one with {register} (see templates/ for examples), or wrap "
                           "the argument in srcdiff.stop_gradient if no derivative should "
                           "flow", cls=NoRuleError)
+
+
+# what to write instead of an itertools call srcdiff does not rewrite (itertools_calls.py)
+_ITERTOOLS_HINTS = {
+    "permutations": "write the loops out: for i in range(len(xs)): for j in range(len(xs)): "
+                    "if i != j: ... xs[i], xs[j]",
+    "combinations_with_replacement": "write the loops out: for i in range(len(xs)): for j in "
+                                     "range(i, len(xs)): ... xs[i], xs[j]",
+    "combinations": "give it a name or an attribute path (xs = ...; combinations(xs, 2)) "
+                    "and r an int literal from 1 to 4, or write the loops out",
+    "pairwise": "give it a name or an attribute path (xs = ...; pairwise(xs)), or write "
+                "zip(xs, xs[1:])",
+    "product": "write one for loop per factor (for a in xs: for b in ys: ...)",
+    "cycle": "index instead: xs[k % len(xs)] for k in range(n)",
+    "count": "use range(start, start + n), or enumerate(xs, start)",
+    "islice": "slice a list of the items: list(...)[start:stop]",
+    "takewhile": "loop over the items and break where the test fails",
+    "dropwhile": "loop over the items with an if (skip while the test holds)",
+    "filterfalse": "a comprehension with the test negated: [v for v in xs if not test(v)]",
+    "compress": "a comprehension: [v for v, keep in zip(xs, flags) if keep]",
+    "groupby": "loop over the items and compare each one's key with the last",
+    "tee": "make a list of the items (items = list(xs)) and read it as often as needed",
+    "starmap": "a comprehension: [f(*args) for args in pairs]",
+}
+
+
+def itertools_error(src, stmt, func):
+    """The located refusal of an itertools call whose items a derivative would flow
+    through, naming the call and what to write instead."""
+    name = getattr(func, "__name__", "")
+    return src.error(
+        stmt.sd.line, f"srcdiff does not differentiate through itertools.{name}(...) of a "
+        "value being differentiated here: it makes its items where srcdiff cannot see them",
+        hint=_ITERTOOLS_HINTS.get(name, "make a list of the items first, or loop over "
+                                        "indices"), cls=NoRuleError)
 
 
 def effect_error(src, stmt):

@@ -183,7 +183,23 @@ class CallAdjoints:
                        for p in parts for n in S.walk(p))
 
     def _no_rule(self, stmt, func):
+        if func in (tuple, list):   # the items of an itertools call, taken: name the call
+            func = self._itertools_source(stmt) or func
         return no_rule_error(self.src, stmt, func, "derivative rule", "srcdiff.reverse_rule")
+
+    def _itertools_source(self, stmt):
+        """The itertools function whose call binds the name `tuple(name)` (or list) reads at
+        `stmt` (the innermost of such calls given one another), or None."""
+        found, args = None, analyze.call_args(stmt)
+        while args and isinstance(args[0], S.Name):   # islice(cycle(x), n): cycle's
+            bound = [s for s in analyze.flatten(self.body) if isinstance(s, S.Assign) and
+                     isinstance(s.targets[0], S.Name) and s.targets[0].id == args[0].id and
+                     s.sd.kind == Kind.CALL and
+                     getattr(s.sd.func, "__module__", None) == "itertools"]
+            if len(bound) != 1 or bound[0].sd.func is found:
+                break
+            found, args = bound[0].sd.func, analyze.call_args(bound[0])
+        return found
 
     def adjoint_user_call(self, stmt, call, state, out):
         """`d_a, d_b = backward_g(tape, d_t)`: always run, so g's pops match its pushes."""

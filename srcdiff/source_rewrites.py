@@ -168,7 +168,7 @@ def counted_rewrite(source, resolver, containers, known_types):
         counted = census.take(fdef)
     if _calls_any(counted, ("next",)):   # next() of a generator expression read at once
         from . import next_items
-        fdef = next_items.rewrite(fdef, lookup)
+        fdef = next_items.rewrite(fdef, lookup, source)
         counted = census.take(fdef)
     if _may_take_dicts(counted, fdef):   # defaultdict, dict.fromkeys, d.update(e), ...
         from . import dict_idioms

@@ -17,6 +17,7 @@ import ast
 import types
 
 from . import syntax as S
+from .core import GENERATED_PREFIX
 from .errors import UnsupportedCodeError
 
 _KEPT = 16  # texts kept parsed (many functions of one file share one parse)
@@ -189,6 +190,13 @@ def too_deep(filename, lines, node):
     deeply nested statement."""
     line = _deepest_statement(node)
     text = lines[line - 1].rstrip("\n") if 1 <= line <= len(lines) else ""
+    if filename.startswith(GENERATED_PREFIX):   # a derivative differentiated again (hvp, ...)
+        return UnsupportedCodeError(
+            "the derivative srcdiff made of this function is nested too deeply for srcdiff "
+            "to differentiate it again (Python's recursion limit)",
+            hint="split the function's long expressions into several statements with "
+                 "intermediate variables, or the function into smaller functions of yours",
+            filename=filename, lineno=line, line=text)
     return UnsupportedCodeError(
         "this expression is nested too deeply for srcdiff to transform (Python's recursion "
         "limit)", hint="split it into several statements with intermediate variables "

@@ -49,6 +49,7 @@ def header_plan(lw, shape, out, body, seqs):
     """The shape with its sequences and start values evaluated, in Python's order, once
     before the loop; `seqs` collects the sequences (the loop runs to the shortest)."""
     if shape[0] == "seq":
+        _refuse_endless(lw, shape[1])
         seq = lw.sequence(shape[1], out, body)
         seqs.append(seq)
         return ("seq", seq, shape[2])
@@ -60,6 +61,26 @@ def header_plan(lw, shape, out, body, seqs):
         _same_lengths(lw, seqs[first:], out, shape[1])
     index = [header_plan(lw, p, out, body, seqs) for p in shape[3] if p[0] == "index"]
     return ("nest", shape[2], index + parts)   # enumerate's index comes first
+
+
+def _refuse_endless(lw, node):
+    """Raise the located refusal of an endless iterator given to zip or enumerate
+    (itertools.count, cycle, repeat without a count): srcdiff takes each sequence's items
+    before the loop, which an endless one has no list of (before, a TypeError of len)."""
+    import itertools
+    obj = lw._callee_object(node.func) if isinstance(node, S.Call) else None
+    if obj is itertools.repeat and (len(node.args) > 1 or node.keywords):
+        return
+    hints = {itertools.count: "for a counter beside xs, enumerate(xs, start) (or range("
+                              "start, start + len(xs)) in the zip)",
+             itertools.cycle: "index instead: zip(xs, [ys[k % len(ys)] for k in "
+                              "range(len(xs))])",
+             itertools.repeat: "give the count, repeat(v, len(xs)), or write [v] * len(xs)"}
+    if obj in hints:
+        raise lw.error(node, f"itertools.{obj.__name__}(...) here gives its items without "
+                       "end: srcdiff takes the items of each sequence a for header zips "
+                       "before the loop, and an endless one has no list of items",
+                       hint=hints[obj])
 
 
 def header_items(lw, plan, i_atom, prelude):

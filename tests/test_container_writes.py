@@ -802,3 +802,27 @@ def _list_slice_written(x):   # L[1:] is a new list: L does not change
 def test_a_write_into_a_slice_of_a_list_is_refused_at_its_line(mode):
     err = refusal(_list_slice_written, (np.array([0.4, -0.7, 1.1]),), mode)
     assert "an index that makes a copy" in str(err)
+
+
+def _insert_after_a_pop_beside_a_nested_def(x, A):   # (fuzz seed 3013000001, recent)
+    a = x
+    s = 0.0
+    for row in np.sign(A) * A:
+        L = [a, row, x + row]
+        k = len(L) - 2
+        t = L.pop(0)
+        L.insert(k, t * 2.0)
+        s = s + np.sum(L[0] * L[1]) + np.sum(t * L[2])
+
+    def unused(t):
+        pass
+    return s
+
+
+def test_the_list_an_insert_is_made_of_is_no_other_holder():
+    """lst.insert(i, v) is lowered as list_inserted([lst, v], i, lst): that list, srcdiff's
+    own, read by the call alone, was taken for a name holding lst (refused, naming its
+    temporary parts_1)."""
+    A = np.array([[0.3, -0.5, 0.2], [0.7, 0.1, -0.4]])
+    check(_insert_after_a_pop_beside_a_nested_def, np.array([0.5, -0.2, 0.9]), A,
+          wrt=(0, 1), order=2)

@@ -3,6 +3,7 @@ against finite differences in reverse mode, forward mode and to second order.
 
 `python scripts/fuzz.py --seed S --n N` runs more and shrinks each failure.
 """
+import os
 import tempfile
 
 import numpy as np
@@ -385,3 +386,29 @@ def test_the_recent_family_draws_session_21s_idioms():
             P = p.args[0]
             assert is_tree(P) and structure(P)[0] == p.records.split(":")[0]
             assert "from fuzzing.records_arg import" in p.source()
+
+
+def test_a_refusal_not_at_the_programs_line_is_a_crash(tmp_path):
+    """A refusal must name the user's line and names: one placed in srcdiff's emitted code,
+    quoting another line than it names, or naming a temporary srcdiff made (the loop's
+    row_i of seed 3105000039, control family) fails the fuzzer as a crash."""
+    from fuzzing.oracle import mislocated
+    module = load("import numpy as np\n\ndef f(x):\n    y = x * 2.0\n    return y\n",
+                  str(tmp_path), "located")
+    try:
+        path = module.f.__code__.co_filename
+        at = srcdiff.UnsupportedCodeError
+
+        def said(reason, hint=None, filename=path, lineno=4, line="    y = x * 2.0"):
+            return mislocated(at(reason, hint, filename, lineno, line=line), module.f)
+
+        assert said("writing into y here would change x", "copy it first: y = numpy.copy(y)") \
+            is None
+        assert "row_i" in said("y is written into", "store a copy: A[row_i] = numpy.copy(y)")
+        assert "mul_1" in said("writing into mul_1 here")
+        assert said(f"called at {os.path.basename(path)}:4") is None   # a file's name is fine
+        assert "quotes" in said("why", line="    return y")
+        assert "outside" in said("why", lineno=40, line="whatever")
+        assert "not a file" in said("why", filename="srcdiff-generated/f.py/grad_f.py")
+    finally:
+        unload(module)

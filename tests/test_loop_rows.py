@@ -671,3 +671,49 @@ def test_a_loop_writing_a_list_display_of_new_arrays_differentiates():
 def test_a_list_display_whose_items_are_held_or_numbers_stays_refused(f, match, mode):
     from gradcheck import refusal
     assert match in str(refusal(f, (np.array([0.3, -0.8, 1.2, 0.5, -0.4, 0.9]),), mode))
+
+
+def _row_written_in_an_inner_while(A, s):   # (fuzz seed 3105000039, control family)
+    for row in A:
+        if s > 10.0:
+            break
+        k = 0
+        while k < 2:
+            k += 1
+            row[0] = np.tanh(s * row[1]) + row[0]
+    else:
+        s = s * 2.0
+    return np.sum(A * A) * s
+
+
+def _row_written_in_an_inner_for(A, s):
+    for row in A:
+        for k in range(2):
+            row[1:] = row[1:] * s + row[0]
+    return np.sum(A * A)
+
+
+def test_a_row_written_in_an_inner_loop_is_stored_back_as_a_copy():
+    """A write into the row an inner loop runs again is a write into a row stored back
+    already: each store-back takes a copy (before, refused naming the loop's own index,
+    row_i, and a store the user did not write)."""
+    A = np.arange(1.0, 7.0).reshape(2, 3) * 0.3
+    check(_row_written_in_an_inner_while, A, 0.4, wrt=(0, 1), order=2)
+    check(_row_written_in_an_inner_for, A, 0.4, wrt=(0, 1), order=2)
+
+
+def _numbers_of_an_expression_updated(x):   # (fuzz seed 3013000043, control family)
+    for i, r in enumerate(np.where(x < 0.2, x, 0.3)):
+        r /= 1.5 + 0.5 * np.tanh(r)
+    return np.sum(x * x)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_refusal_about_rows_of_an_expression_names_the_expression(mode):
+    """The rows of a new array are read through a private name (r_rows): the run's refusal
+    of a 1-D one names the user's expression instead, and says to name it."""
+    from gradcheck import refusal
+    err = refusal(_numbers_of_an_expression_updated, (np.array([0.1, 0.5, -0.3]),), mode)
+    said = err.reason + " " + err.hint
+    assert "r_rows" not in said and "np.where(x < 0.2, x, 0.3) is a 1-D array" in err.reason
+    assert "rows = np.where(x < 0.2, x, 0.3)" in err.hint

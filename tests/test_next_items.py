@@ -79,3 +79,53 @@ def test_a_list_of_the_users_own_leaves_the_reads_alone():
     before, after = _rewritten("def f(x):\n    list = tuple\n    g = (v for v in x)\n"
                                "    a = next(g)\n    return a\n")
     assert after is before
+
+
+def _past_the_end_of_a_generator(x):
+    g = (v * 2.0 for v in x)
+    a = next(g)
+    b = next(g)
+    c = next(g)
+    return a * b * c
+
+
+def _past_the_end_of_a_comprehension(x):
+    it = iter([v * v for v in x])
+    a = next(it)
+    b = next(it)
+    c = next(it)
+    return a + b * c
+
+
+def _past_the_end_of_a_display(x):
+    it = iter([x[0], x[1]])
+    a = next(it)
+    b = next(it)
+    c = next(it)
+    return a + b * c
+
+
+@pytest.mark.parametrize("f", [_past_the_end_of_a_generator, _past_the_end_of_a_comprehension])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_next_past_the_end_raises_stop_iteration_as_python_does(f, mode):
+    """Before, the items' list was indexed past its end: IndexError, where Python raises
+    StopIteration; with enough items the same function differentiates."""
+    short = X[:2]
+    with pytest.raises(StopIteration):
+        f(short)
+    with pytest.raises(StopIteration):
+        srcdiff.grad(f)(short) if mode == "grad" else srcdiff.jvp(f)(short, np.ones(2))
+    check(f, X[:3], order=2)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_next_past_the_end_of_a_list_display_is_refused_at_that_call(mode):
+    import os
+    with pytest.raises(SrcdiffError) as info:
+        srcdiff.grad(_past_the_end_of_a_display)(X) if mode == "grad" else \
+            srcdiff.jvp(_past_the_end_of_a_display)(X, np.ones_like(X))
+    err = info.value
+    assert os.path.samefile(err.filename, __file__)
+    assert err.line.strip() == "c = next(it)"
+    assert "past the end of it: it gives 2 items" in err.reason
+    assert "StopIteration" in err.reason and "read only the 2 items" in err.hint

@@ -167,3 +167,59 @@ def values_by_constant_priority(x):
                                values_by_constant_priority])
 def test_derivatives(f):
     check(f, X, order=2)
+
+
+def _pops_its_argument(d):
+    return d.popleft()
+
+
+def _deque_given_to_a_helper(x):
+    d = collections.deque([x * 1.0, x * 2.0])
+    a = _pops_its_argument(d)
+    return np.sum(a * x)
+
+
+def _deque_aliased(x):
+    d = collections.deque([x * 1.0, x * 2.0])
+    e = d
+    e.append(x * 3.0)
+    return np.sum(d.popleft() * x)
+
+
+def _deque_rotated(x):
+    d = collections.deque([x * 1.0, x * 2.0])
+    d.rotate(1)
+    return np.sum(d[0] * x)
+
+
+def _reads_items(items):
+    return sum(np.sum(v * v) for v in items)
+
+
+def _twice(v):
+    return v * 2.0
+
+
+def _deque_items_passed(x):
+    d = collections.deque([x * 1.0, x * 2.0])
+    d.append(x * 3.0)
+    a = _twice(d.popleft())
+    return np.sum(a * x) + _reads_items(list(d))
+
+
+@pytest.mark.parametrize("f", [_deque_given_to_a_helper, _deque_aliased, _deque_rotated])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_deque_aliased_or_passed_on_is_refused_with_what_to_write(f, mode):
+    """Before: "no forward (tangent) rule for collections.deque" (register a rule), or the
+    class of d unknown (build the objects' list here): neither said what srcdiff follows of
+    a deque. The refusal names the user's line (the deque made, or the helper's popleft)."""
+    from gradcheck import refusal
+    err = refusal(f, (np.array([0.5, 1.5, 2.0]),), mode)
+    assert "collections.deque" in err.reason and "function that makes it" in err.reason
+    assert "pass list(d), a copy" in err.hint and "rule" not in err.hint
+    assert err.line.strip() in ("d = collections.deque([x * 1.0, x * 2.0])",
+                                "return d.popleft()", "return np.sum(d.popleft() * x)")
+
+
+def test_what_the_hint_says_to_write_differentiates():
+    check(_deque_items_passed, np.array([0.5, 1.5, 2.0]), order=2)

@@ -3,6 +3,8 @@ rule, a rule not implemented yet, a call the rule's signature does not take, an 
 the rule holds constant, a call made for its effects on a differentiated value): each a
 SrcdiffError naming the user's file and line, quoting it, saying why and what to do
 instead, the same in reverse and forward mode."""
+import itertools
+
 import numpy as np
 import pytest
 
@@ -210,3 +212,56 @@ def test_the_def_read_for_the_check_is_the_one_lowered(transform, monkeypatch):
             srcdiff.jvp(fn)(x, np.ones(2))
         assert [getattr(f, "__func__", f) for f in read] == [getattr(fn, "__func__", fn)]
     srcdiff.api.clear_cache()
+
+
+# --- itertools calls srcdiff does not rewrite: the refusal names the call the user wrote ----
+def _permutations_of_x(x):
+    s = 0.0
+    for a, b in itertools.permutations(x, 2):
+        s = s + a * b
+    return s
+
+
+def _takewhile_of_x(x):
+    s = 0.0
+    for a in itertools.takewhile(lambda v: v < 1.8, x):
+        s = s + a * a
+    return s
+
+
+def _islice_of_a_cycle(x):
+    s = 0.0
+    for a in itertools.islice(itertools.cycle(x), 5):
+        s = s + a * a
+    return s
+
+
+def _permutations_of_indices(x):   # no derivative flows through the itertools call
+    s = 0.0
+    for i, j in itertools.permutations(range(3), 2):
+        s = s + x[i] * x[j]
+    return s
+
+
+@pytest.mark.parametrize("f, quoted, named, hint", [
+    (_permutations_of_x, "for a, b in itertools.permutations(x, 2):", "permutations",
+     "if i != j"),
+    (_takewhile_of_x, "for a in itertools.takewhile(lambda v: v < 1.8, x):", "takewhile",
+     "break"),
+    (_islice_of_a_cycle, "for a in itertools.islice(itertools.cycle(x), 5):", "cycle",
+     "k % len(xs)")])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_an_itertools_call_not_rewritten_is_refused_by_its_name(f, quoted, named, hint,
+                                                                  mode):
+    """Before, reverse mode said "no derivative rule for builtins.tuple" (the tuple its
+    items are taken into), and both modes' hint was to register a rule."""
+    from gradcheck import refusal
+    X = np.array([0.5, 1.5, 2.0])
+    err = refusal(f, (X,), mode)
+    assert_located(err, f, 2, quoted)
+    assert f"itertools.{named}(...)" in err.reason and "builtins.tuple" not in str(err)
+    assert hint in err.hint and "reverse_rule" not in err.hint
+
+
+def test_an_itertools_call_of_indices_still_differentiates():
+    check(_permutations_of_indices, np.array([0.5, 1.5, 2.0]), order=2)

@@ -260,3 +260,18 @@ def test_index_of_defs_and_lambdas_is_ast_walks():
         assert {k: [(n.lineno, n.col_offset) for n in v]
                 for k, v in file.lambdas.items()} == lambdas
     assert ("n", 20) in file.defs and ("v", 24) in file.defs and len(file.lambdas[15]) == 2
+
+
+def test_a_derivative_too_deep_to_differentiate_again_says_so():
+    """Met differentiating srcdiff's emitted code again (an hvp of a long function): the
+    refusal says the derivative is what is too deep (emitted_origins then names the user's
+    line), not "this expression" of a line the user did not write."""
+    import ast
+    from srcdiff import sourcefile
+    text = "def grad_f(x):\n    y = x * 2.0\n    return y\n"
+    err = sourcefile.too_deep("srcdiff-generated/m.py-1/grad_f.py", text.splitlines(True),
+                              ast.parse(text).body[0])
+    assert "the derivative srcdiff made of this function" in err.reason
+    assert "differentiate it again" in err.reason and "smaller functions" in err.hint
+    user = sourcefile.too_deep("m.py", text.splitlines(True), ast.parse(text).body[0])
+    assert user.reason.startswith("this expression is nested too deeply")

@@ -3,6 +3,8 @@ and lazy reading are tested in test_desugar.py, which lowers the loop) and zip's
 `strict=False` is zip as before; `strict=True` (which linters ask for) checks the lengths
 before the loop and raises Python's ValueError, in the derivatives too; gradients checked
 against finite differences (both modes, second order)."""
+import itertools
+
 import numpy as np
 import pytest
 
@@ -70,3 +72,29 @@ def test_a_strict_zip_of_a_zip():
     check(zip_of_zip_strict, A, B, wrt=(0, 1))
     with pytest.raises(ValueError, match="strict=True"):
         srcdiff.grad(zip_of_zip_strict, wrt=(0, 1))(A, np.append(B, 2.0))
+
+
+def _zipped_with_a_count(a):
+    s = 0.0
+    for v, k in zip(a, itertools.count(1)):
+        s = s + v * k
+    return s
+
+
+def _zipped_with_a_cycle(a):
+    s = 0.0
+    for v, w in zip(a, itertools.cycle([1.0, 2.0])):
+        s = s + v * w
+    return s
+
+
+@pytest.mark.parametrize("f, named, hint", [
+    (_zipped_with_a_count, "count", "enumerate(xs, start)"),
+    (_zipped_with_a_cycle, "cycle", "k % len(ys)")])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_an_endless_iterator_in_a_zip_is_refused_at_its_line(f, named, hint, mode):
+    """Before, the derivative took len() of it: a TypeError out of srcdiff's own code."""
+    from gradcheck import refusal
+    err = refusal(f, (A,), mode)
+    assert err.line.strip().startswith("for v, ") and f"itertools.{named}(...)" in err.reason
+    assert "without end" in err.reason and hint in err.hint

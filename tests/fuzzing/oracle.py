@@ -8,7 +8,9 @@ compares with central differences along one random direction at two step sizes; 
 mismatch counts only where the two step sizes agree with each other much better than
 with srcdiff. Values returned by srcdiff are compared with f's own, and the caller's
 inputs must be left unchanged. Outcome of a check and of a program: right, refused (a
-srcdiff.SrcdiffError), crash (any other exception) or wrong.
+srcdiff.SrcdiffError), crash (any other exception, or a refusal placed elsewhere than at a
+line of the program or a file it imports, or naming a temporary the program does not hold:
+a MislocatedRefusal) or wrong.
 """
 import importlib.util
 import os
@@ -277,6 +279,9 @@ class Oracle:
                 warnings.simplefilter("ignore")
                 wrong = getattr(self, "check_" + name)()
         except srcdiff.SrcdiffError as err:
+            wrong_place = mislocated(err, self.f)
+            if wrong_place:
+                return "crash", MislocatedRefusal(f"{wrong_place}: {err}")
             return "refused", err
         except RecursionError as err:
             return "crash", err
@@ -285,6 +290,35 @@ class Oracle:
         finally:
             srcdiff.derivative.CHECK_TAPE = old
         return ("wrong", wrong) if wrong else ("right", None)
+
+
+class MislocatedRefusal(Exception):
+    """A refusal naming srcdiff's own code or names (a crash: the user cannot act on it)."""
+
+
+# a name srcdiff makes (mul_1, row_i, items_2), not followed by a call, an attribute or .py
+TEMPORARY = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]*_(?:\d+|i\d*))(?![\w(.])")
+
+
+def mislocated(err, f):
+    """Why the refusal `err` of a derivative of the program's `f` is not at the user's code,
+    or None: it names a file that is not on disk (srcdiff's emitted code), a line outside
+    the program or one other than it quotes, or a temporary the program's text lacks."""
+    program = f.__code__.co_filename
+    with open(program) as fh:
+        text = fh.read()
+    lines = text.splitlines()
+    if err.filename is not None and not os.path.exists(err.filename):
+        return f"placed in {err.filename}, not a file of the program's"
+    if err.filename is not None and err.lineno is not None and \
+            os.path.abspath(err.filename) == os.path.abspath(program):
+        if not 1 <= err.lineno <= len(lines):
+            return f"line {err.lineno} is outside the program's {len(lines)} lines"
+        if err.line is not None and err.line.strip() != lines[err.lineno - 1].strip():
+            return f"quotes {err.line.strip()!r}, not line {err.lineno}"
+    said = (err.reason or "") + " " + (err.hint or "")
+    made = [n for n in TEMPORARY.findall(said) if not re.search(rf"\b{n}\b", text)]
+    return f"names {made[0]}, a name the program does not hold" if made else None
 
 
 def validate(module, probe, args):
