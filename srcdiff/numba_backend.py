@@ -353,9 +353,10 @@ def _index_lists(body, edits, replace):
             indexed = []
             if isinstance(n, ast.Subscript):
                 indexed.append(n.slice)
-            elif isinstance(n, ast.Call) and _call_name(n) in _INDEX_TAKERS and \
-                    len(n.args) >= 3:
-                indexed.append(n.args[2] if _call_name(n) == "scatter_add" else n.args[1])
+            elif isinstance(n, ast.Call) and _call_name(n) in _INDEX_TAKERS:
+                at = 2 if _call_name(n) == "scatter_add" else 1  # (saved_item(y, index))
+                if len(n.args) > at:
+                    indexed.append(n.args[at])
             for x in indexed:
                 if isinstance(x, ast.Name):
                     uses[id(x)] = True
