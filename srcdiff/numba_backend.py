@@ -467,15 +467,19 @@ def _tape_use_ok(name, body):
     return False
 
 
-_METHOD = re.compile(r"\b([A-Za-z_][A-Za-z_0-9]*)\.(" + "|".join(_REDUCING_METHODS) + r")\(\)")
+_METHOD = re.compile(r"(?<![.\w])([A-Za-z_][A-Za-z_0-9]*)\.(" + "|".join(_REDUCING_METHODS) +
+                     r")\((\)|axis=)")
 
 
 def _method_reductions(line):
     """`b.sum()` as `numpy.sum(b)`: one spelling for a number and an array (a 0-d array of
-    the NumPy path is a number in the kernel, and numbers have no .sum())."""
+    the NumPy path is a number in the kernel, and numbers have no .sum()); `A.mean(axis=0)`
+    as `numpy.mean(A, axis=0)` (Numba's methods take no axis; runtime_numba's functions
+    do)."""
     if line.lstrip().startswith("#"):
         return line
-    return _METHOD.sub(lambda m: f"numpy.{m.group(2)}({m.group(1)})", line)
+    return _METHOD.sub(lambda m: f"numpy.{m.group(2)}({m.group(1)}" +
+                       (")" if m.group(3) == ")" else ", axis="), line)
 
 
 def _refusal(reason, node, lines, user_file):

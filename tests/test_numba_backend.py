@@ -313,3 +313,18 @@ def test_a_list_literal_index_read_and_write_compile():
         srcdiff.grad(written_twice_by_a_list)(x)
     with pytest.raises(type(numpy_path.value)):
         srcdiff.grad(written_twice_by_a_list, jit=True)(x)
+
+
+def method_reductions_along_axes(A):
+    return np.sum(np.tanh(A.mean(axis=0)) * A.max(axis=0)) + np.sum(A.sum(axis=1) ** 2)
+
+
+def test_a_reducing_method_with_an_axis_is_spelled_as_the_function():
+    assert numba_backend._method_reductions("    y = A.mean(axis=0) + b.sum() + s.A.max()") == \
+        "    y = numpy.mean(A, axis=0) + numpy.sum(b) + s.A.max()"
+
+
+@needs_numba
+def test_a_reducing_method_along_an_axis_compiles():
+    A = np.array([[0.3, -0.2, 0.5], [0.1, 0.7, -0.4]])
+    _compiled_agrees(method_reductions_along_axes, A)
