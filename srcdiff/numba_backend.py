@@ -34,7 +34,7 @@ import linecache
 import re
 import types
 
-from . import numba_tapes
+from . import numba_probes, numba_tapes
 from .numba_items import (_comment_line, _is_method, _item_key, _item_tapes,
                           _restore_key, _restore_places)
 from .errors import UnsupportedCodeError
@@ -65,13 +65,14 @@ class Split:
     """The kernel and wrapper sources made from one emitted function."""
 
     def __init__(self, kernel_name, kernel_text, wrapper_text, kernel_params, global_names,
-                 bound):
+                 bound, probes=()):
         self.kernel_name = kernel_name
         self.kernel_text = kernel_text
         self.wrapper_text = wrapper_text
         self.kernel_params = kernel_params
         self.global_names = global_names  # user values the kernel takes as arguments
         self.bound = bound  # modules and functions it calls, by name
+        self.probes = list(probes)  # try blocks' probes, run in Python (numba_probes)
 
     @property
     def text(self):
@@ -100,6 +101,8 @@ def split(text, name, user_file=None, globals_of=None, def_line=None):
     if not body or not isinstance(body[-1], ast.Return) or body[-1].value is None:
         raise _refusal("the derivative does not end in one return", fn, lines, user_file)
     ret = body.pop()
+    probes, dropped = numba_probes.lift(
+        body, lines, lambda reason, node: _probe_refusal(reason, node, lines, user_file))
     for node in body:
         for inner in ast.walk(node):
             if isinstance(inner, (ast.Return, ast.Yield, ast.Try, ast.With, ast.Lambda,
@@ -107,13 +110,13 @@ def split(text, name, user_file=None, globals_of=None, def_line=None):
                 raise _refusal(f"the derivative has a {type(inner).__name__.lower()} "
                                "statement inside", inner, lines, user_file)
     prelude_names = [t.id for s in prelude if isinstance(s, ast.Assign) for t in s.targets]
-    core_text = _rewrite(body, lines, user_file)
+    core_text = _rewrite(body, lines, user_file, probes, dropped)
     stored, loaded = _names(body)
     ret_loaded = {n.id for n in ast.walk(ret.value) if isinstance(n, ast.Name)}
     outside = params + prelude_names
     kernel_params = [n for n in outside if n in loaded or n in stored and n in ret_loaded]
     holes = sorted(n for n in ret_loaded if n in stored)
-    free = sorted(n for n in loaded - stored - set(outside) - _BUILTINS)
+    free = sorted(n for n in loaded - stored - set(outside) - _BUILTINS - set(probes))
     global_names, bound = [], {}
     from .runtime_numba import HELPERS
     emitted_beside = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
@@ -140,7 +143,8 @@ def split(text, name, user_file=None, globals_of=None, def_line=None):
     returned = ", ".join(holes)
     header = (f"# Compiled by Numba (jit=True): {name}'s statements, one type per variable "
               "and one tape per saved variable.")
-    kernel = [header, f"def {kernel_name}({signature}):", core_text]
+    kernel = [p.text + "\n\n" for p in probes.values()] + \
+        [header, f"def {kernel_name}({signature}):", core_text]
     kernel.append(f"    return {returned}" if holes else "    return None")
     first = fn.decorator_list[0].lineno if fn.decorator_list else fn.lineno
     def_lines = lines[first - 1:(doc.end_lineno if doc else fn.body[0].lineno - 1)]
@@ -158,7 +162,7 @@ def split(text, name, user_file=None, globals_of=None, def_line=None):
     wrapper.append(f"    {', '.join(holes)} = {call}" if holes else f"    {call}")
     wrapper.extend(lines[ret.lineno - 1:ret.end_lineno])
     return Split(kernel_name, "\n".join(kernel) + "\n", "\n".join(wrapper) + "\n",
-                 kernel_params, global_names, bound)
+                 kernel_params, global_names, bound, probes.values())
 
 
 def _is_prelude(stmt, params):
@@ -209,15 +213,16 @@ def _tape_names(stmts):
     return out
 
 
-def _rewrite(body, lines, user_file):
-    """The core statements' lines (comments kept), rewritten line by line for Numba."""
+def _rewrite(body, lines, user_file, probes=None, dropped=()):
+    """The core statements' lines (comments kept), rewritten line by line for Numba (the
+    lines of `dropped`, the probes' defs, left out)."""
     if not body:
         return "    pass"
     tapes = _tape_names(body)
     saved = []  # the tapes, in order of first push: tape_x for a variable x, and one per
     items = _item_tapes(body, tapes)  # array and index of a saved item (see _item_tapes)
     places = _restore_places(body, tapes, lines)
-    edits = {}  # line number -> new text of that line
+    edits = dict.fromkeys(dropped)  # line number -> new text of that line (None: dropped)
 
     def replace(node, text):
         indent = re.match(r"\s*", lines[node.lineno - 1]).group(0)
@@ -307,6 +312,10 @@ def _rewrite(body, lines, user_file):
             if _call_name(n) == "round" and len(n.args) + len(n.keywords) > 1:
                 raise _refusal("round(x, ndigits) rounds otherwise in Numba (2.675 to 2.68; "
                                "Python's is 2.67)", n, lines, user_file)
+    if probes:
+        numba_probes.rewrite_calls(
+            body, probes, lines, edits,
+            lambda reason, node: _refusal(reason, node, lines, user_file))
     arrays = numba_tapes.preallocate(body, pushed, popped, lines, edits)
     for lineno, n in tape_inits.items():
         indent = re.match(r"\s*", lines[lineno - 1]).group(0)
@@ -344,9 +353,10 @@ def _index_lists(body, edits, replace):
             indexed = []
             if isinstance(n, ast.Subscript):
                 indexed.append(n.slice)
-            elif isinstance(n, ast.Call) and _call_name(n) in _INDEX_TAKERS and \
-                    len(n.args) >= 3:
-                indexed.append(n.args[2] if _call_name(n) == "scatter_add" else n.args[1])
+            elif isinstance(n, ast.Call) and _call_name(n) in _INDEX_TAKERS:
+                at = 2 if _call_name(n) == "scatter_add" else 1  # (saved_item(y, index))
+                if len(n.args) > at:
+                    indexed.append(n.args[at])
             for x in indexed:
                 if isinstance(x, ast.Name):
                     uses[id(x)] = True
@@ -457,15 +467,19 @@ def _tape_use_ok(name, body):
     return False
 
 
-_METHOD = re.compile(r"\b([A-Za-z_][A-Za-z_0-9]*)\.(" + "|".join(_REDUCING_METHODS) + r")\(\)")
+_METHOD = re.compile(r"(?<![.\w])([A-Za-z_][A-Za-z_0-9]*)\.(" + "|".join(_REDUCING_METHODS) +
+                     r")\((\)|axis=)")
 
 
 def _method_reductions(line):
     """`b.sum()` as `numpy.sum(b)`: one spelling for a number and an array (a 0-d array of
-    the NumPy path is a number in the kernel, and numbers have no .sum())."""
+    the NumPy path is a number in the kernel, and numbers have no .sum()); `A.mean(axis=0)`
+    as `numpy.mean(A, axis=0)` (Numba's methods take no axis; runtime_numba's functions
+    do)."""
     if line.lstrip().startswith("#"):
         return line
-    return _METHOD.sub(lambda m: f"numpy.{m.group(2)}({m.group(1)})", line)
+    return _METHOD.sub(lambda m: f"numpy.{m.group(2)}({m.group(1)}" +
+                       (")" if m.group(3) == ")" else ", axis="), line)
 
 
 def _refusal(reason, node, lines, user_file):
@@ -474,6 +488,23 @@ def _refusal(reason, node, lines, user_file):
     lineno = getattr(node, "lineno", None)
     return NumbaUnsupported(f"the Numba path cannot compile this derivative: {reason}",
                             hint=NUMBA_HINT, **_user_place(lines, lineno, *user_file))
+
+
+def _probe_refusal(reason, node, lines, user_file):
+    """_refusal for a node of a try block's probe (which has no `# line N` comment): the
+    user's line of its except clause, found in the user's function below its def."""
+    filename, def_line = user_file
+    if isinstance(node, ast.ExceptHandler) and filename and def_line:
+        want = lines[node.lineno - 1].strip()
+        for number in range(def_line, def_line + 10000):
+            line = linecache.getline(filename, number)
+            if not line:
+                break
+            if line.strip() == want:
+                return NumbaUnsupported(
+                    f"the Numba path cannot compile this derivative: {reason}",
+                    hint=NUMBA_HINT, filename=filename, lineno=number, line=want)
+    return _refusal(reason, node, lines, user_file)
 
 
 def _user_place(lines, lineno, user_file, def_line=None):

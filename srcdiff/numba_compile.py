@@ -81,9 +81,10 @@ def kernel_file(split_):
     return path, True
 
 
-def compile_kernel(split_, user_file, def_line=None):
+def compile_kernel(split_, user_file, def_line=None, probe_globals=None):
     """The kernel as a Numba dispatcher, behind a call that turns Numba's typing errors
-    into NumbaUnsupported at the user's line."""
+    into NumbaUnsupported at the user's line. The probes of try blocks the kernel calls in
+    Python are defined in `probe_globals` (the NumPy path's globals)."""
     numba = require_numba()
     from . import runtime_numba
     filename, cache = kernel_file(split_)
@@ -99,13 +100,19 @@ def compile_kernel(split_, user_file, def_line=None):
         namespace = module.__dict__
         namespace.update(split_.bound)
         namespace.update(runtime_numba.HELPERS)
-        namespace.update({"numpy": runtime_numba.NUMPY, "__file__": filename})
+        namespace.update({"numpy": runtime_numba.NUMPY, "__file__": filename,
+                          "objmode": numba.objmode})
         exec(compile(split_.kernel_text, filename, "exec"), namespace)
         sys.modules[module_name] = module
     namespace = module.__dict__
+    where = namespace if probe_globals is None else probe_globals
+    for probe in split_.probes:  # run in Python: the user's names, read live
+        exec(compile(probe.text, filename, "exec"), where)
+        namespace[probe.name] = where[probe.name]
     # boundscheck: an index out of range raises IndexError, as on the NumPy path (unchecked,
     # a write past the end gave a number)
-    dispatcher = numba.njit(cache=cache, boundscheck=True)(namespace[split_.kernel_name])
+    # (a kernel that runs a probe in Python holds a function object: not cached on disk)
+    dispatcher = numba.njit(cache=cache and not split_.probes, boundscheck=True)(namespace[split_.kernel_name])
     return Kernel(dispatcher, filename, split_.kernel_text.splitlines(), user_file, def_line)
 
 
@@ -150,12 +157,15 @@ class Kernel:
             if os.path.basename(m.group(1)) == os.path.basename(self.filename):
                 lineno = int(m.group(2))
         summary = next((ln.strip() for ln in message.splitlines() if ln.strip()), "")
-        detail = _first_reason(message) or summary or \
+        detail = _short_reason(message) or _first_reason(message) or summary or \
             f"{type(exc).__name__} inside Numba's compiler (a call it can not type)"
-        m = re.match(r"No implementation of function Function\(<function (\w+) ", detail)
+        m = re.match(r"Numba has no (\w+) ", detail)
         if m and m.group(1) in _WRITE_HELPERS:
             detail = (f"an item write through an index it does not take (an index array, a "
                       f"mask, `...`): {m.group(1)} has no compiled version for it")
+        emitted = _kernel_line(message, self.filename)
+        if emitted and lineno is not None and _comment_free(self.lines, lineno):
+            detail += f" (the compiled line `{emitted}`)"  # the user's line is not known
         return NumbaUnsupported(f"Numba cannot compile this derivative: {detail}",
                                 hint=NUMBA_HINT,
                                 **_user_place(self.lines, lineno, self.user_file,
@@ -179,6 +189,58 @@ def _while_compiling(exc):
 
 def _plain(text):
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+_NO_IMPLEMENTATION = re.compile(
+    r"No implementation of function Function\((?:<function (\w+) at [^>]*>|"
+    r"<built-in function (\w+)>|[^)]*'(\w+)'\)[^)]*)\)")
+_UNKNOWN_ATTRIBUTE = re.compile(r"Unknown attribute '(\w+)' of type (.*)")
+
+
+def _short_reason(message):
+    """A sentence for Numba's typing error `message` (a call it has no version of, an
+    attribute it does not know, arguments a function of the kernel's module cannot take),
+    or None: Numba's own lines name its internals (its overloads' files, the literal and
+    non-literal resolutions tried), not what to change."""
+    m = _NO_IMPLEMENTATION.search(message)
+    if m:
+        name = next(g for g in m.groups() if g)
+        name = name[4:] if name.startswith("npy_") else name  # numba's npy_max: max
+        sig = re.search(r">>> \w+(\(.*\))", message)
+        types_ = f" for the arguments {sig.group(1)}" if sig and len(sig.group(1)) < 160 \
+            else " for these arguments"
+        return f"Numba has no {name} {types_.strip()}"
+    m = _UNKNOWN_ATTRIBUTE.search(message)
+    if m:
+        owner = m.group(2).strip()
+        if "runtime_numba.numpy" in owner or "module 'numpy'" in owner:
+            return f"Numba has no numpy.{m.group(1)}"
+        return f"Numba has no attribute {m.group(1)} of {owner[:80]}"
+    m = re.search(r"(\w+) expected \d+ arguments?, got 0", message)
+    if m:
+        return ("a try block's probe reads a value Numba cannot hand back to Python (a dict "
+                "of values of several types, say)")
+    return None
+
+
+def _kernel_line(message, filename):
+    """The kernel's line Numba's error quotes (the last one in the kernel's file), or None."""
+    found = None
+    lines = message.splitlines()
+    for k, line in enumerate(lines):
+        m = re.match(r'\s*File "([^"]*)", line \d+', line)
+        if m and os.path.basename(m.group(1)) == os.path.basename(filename):
+            block = lines[k + 1:k + 6]
+            caret = next((j for j, x in enumerate(block) if x.strip() == "^"), None)
+            if caret:  # the line Numba marks with ^ below it
+                found = block[caret - 1].strip()
+    return found
+
+
+def _comment_free(lines, lineno):
+    """Whether the kernel's line `lineno` has no `# line N` comment above it (the primal
+    part, which the user's line is not read off)."""
+    return not any(re.match(r"\s*# line \d+", ln) for ln in lines[:lineno - 1])
 
 
 def _first_reason(message):
@@ -258,7 +320,7 @@ def load(emitted):
 
     header, _, _ = emitted.text.partition("\n")
     split_ = split(emitted.text, emitted.name, user_file, globals_of, def_line)
-    kernel = compile_kernel(split_, user_file, def_line)
+    kernel = compile_kernel(split_, user_file, def_line, names)
     bindings = dict(emitted.bindings)
     # the dispatcher itself (no call in between): Numba's errors at the first call of a
     # type are turned into a located refusal by api.Derivative, through _srcdiff_kernel

@@ -19,8 +19,9 @@ from .runtime_numba_helpers import (  # noqa: F401 (re-exported: the kernel call
     HELPERS, NUMPY, _largest, _smallest, abs_slope, add_adjoints, add_item, add_tangents,
     broadcast_back, broadcast_like, check_array, empty_tape, check_cotangent, check_float_store,
     check_item_update, check_no_object,
-    check_not_shared, check_update, copy_tangent, decided, expand_reduced, matmul_grad_left,
-    matmul_grad_right, mean_value, no_derivative, norm_value, ones_like_value, own_copy,
+    check_not_shared, check_update, copy_tangent, decided, expand_reduced, flip_value,
+    matmul_grad_left, matmul_grad_right, mean_value, no_derivative, norm_value, ones_like_value,
+    own_copy,
     power_exponent, python_power, saved_item, scale_gradient, scatter_add, sequence_add,
     sequence_add_grad, sequence_add_tangent, sequence_mul, sequence_mul_grad,
     sequence_mul_tangent, snapshot, sum_value, take_and_zero, unbroadcast, unit_like,
@@ -32,8 +33,9 @@ from .runtime_numba_alias import (check_array_copy_written, check_fresh_argument
 from .runtime_numba_checks import check_in_place, check_no_view, check_unpacked  # noqa: F401
 from .runtime_numba_flat import flat_write_index, flat_write_take, reshape_like  # noqa: F401
 from .runtime_numba_spacings import check_gradient_spacing, gradient_grad, gradient_value  # noqa: F401
-from .runtime_numba_lists import (pop_adjoint, sequence_of, sequence_of_grad,  # noqa: F401
-                                  sequence_of_tangent, sort_order, unpop_adjoint)  # (as above)
+from .runtime_numba_lists import (  # noqa: F401 (as above)
+    iteration_order, iteration_order_grad, iteration_order_tangent, pop_adjoint, sequence_of,
+    sequence_of_grad, sequence_of_tangent, sort_order, unpop_adjoint)
 from .runtime_numba_norms import check_norm_order, norm_along, norm_weights  # noqa: F401
 from .runtime_numba_numpy import (  # noqa: F401 (the NumPy path's, compiled: the kernel calls them)
     array_grad, builtin_sum_grad, cast_grad, dot_grad_left, dot_grad_right, extremum_grad,
@@ -254,35 +256,44 @@ def install():
         return t is None or t is False or isinstance(t, nt.Omitted) or \
             isinstance(t, nt.BooleanLiteral) and not t.literal_value
 
-    @overload(sum_value)
-    def _sum_value(x, axis=None, keepdims=False):
-        if (keepdims is True or isinstance(keepdims, nt.BooleanLiteral) and
-                keepdims.literal_value) and is_array(x) and isinstance(axis, nt.Integer):
-            def kept(x, axis=None, keepdims=False):   # (a norm's tangent, keepdims=True)
-                if axis < -x.ndim or axis >= x.ndim:
-                    raise ValueError("axis out of bounds for the array")
-                return numpy.expand_dims(numpy.sum(x, axis=axis), axis % x.ndim)
-            return kept
-        if not false(keepdims):
-            return None  # a bool not known when compiling: typed again as a literal
-        if is_array(x) and no(axis):
-            return lambda x, axis=None, keepdims=False: numpy.sum(x)
-        if is_array(x) and isinstance(axis, nt.Integer):
-            return lambda x, axis=None, keepdims=False: numpy.sum(x, axis=axis)
-        if is_number(x) and no(axis):
-            return lambda x, axis=None, keepdims=False: x
+    @register_jitable
+    def axis_in(x, axis):
+        """axis as an index of x's axes (0..ndim-1), ValueError where out of range."""
+        if axis < -x.ndim or axis >= x.ndim:
+            raise ValueError("axis out of bounds for the array")
+        return axis % x.ndim
 
-    def reduced_or_number(reduce):
-        """The overload of a reduction that takes a number too: reduce(x) for an array,
-        the number itself for a number."""
-        def typed(x):
-            if is_array(x):
-                return lambda x: reduce(x)
-            if is_number(x):
-                return lambda x: x
+    def reduction(whole, along):
+        """The overload of numpy.sum or numpy.mean that takes a number too (itself) and an
+        array whole (`whole(x)`), along an axis (`along(x, k)`: Numba's mean takes none),
+        with that axis kept (keepdims=True: a norm's tangent)."""
+        def typed(x, axis=None, keepdims=False):
+            if (keepdims is True or isinstance(keepdims, nt.BooleanLiteral) and
+                    keepdims.literal_value) and is_array(x) and isinstance(axis, nt.Integer):
+                def kept(x, axis=None, keepdims=False):
+                    k = axis_in(x, axis)
+                    return numpy.expand_dims(along(x, k), k)
+                return kept
+            if not false(keepdims):
+                return None  # a bool not known when compiling: typed again as a literal
+            if is_array(x) and no(axis):
+                return lambda x, axis=None, keepdims=False: whole(x)
+            if is_array(x) and isinstance(axis, nt.Integer):
+                return lambda x, axis=None, keepdims=False: along(x, axis_in(x, axis))
+            if is_number(x) and no(axis):
+                return lambda x, axis=None, keepdims=False: x
         return typed
 
-    overload(mean_value)(reduced_or_number(numpy.mean))
+    @register_jitable
+    def sum_along(x, k):
+        return numpy.sum(x, axis=k)
+
+    @register_jitable
+    def mean_along(x, k):
+        return numpy.sum(x, axis=k) / x.shape[k]
+
+    overload(sum_value)(reduction(numpy.sum, sum_along))
+    overload(mean_value)(reduction(numpy.mean, mean_along))
 
     def extremum(reduce):
         """max or min: reduce(x), x itself for a number, and along an axis of a vector or a
@@ -312,6 +323,23 @@ def install():
 
     overload(_largest)(extremum(numpy.max))
     overload(_smallest)(extremum(numpy.min))
+
+    @overload(flip_value)
+    def _flip_value(x, axis=None):
+        """numpy.flip: of all axes, or of one axis of a vector or a matrix (Numba's
+        numpy.flip takes no axis); a number itself."""
+        if is_number(x) and no(axis):
+            return lambda x, axis=None: x
+        if is_array(x) and no(axis):
+            return lambda x, axis=None: numpy.flip(x)
+        if is_array(x) and x.ndim in (1, 2) and isinstance(axis, nt.Integer):
+            def along(x, axis=None):
+                if axis < -x.ndim or axis >= x.ndim:
+                    raise ValueError("axis out of bounds for the array")
+                if x.ndim == 1 or axis % x.ndim == 0:
+                    return x[::-1]
+                return x[:, ::-1]
+            return along
 
     @overload(norm_value)
     def _norm_value(x):

@@ -12,7 +12,7 @@ Numba.
 
 `NUMPY` is the `numpy` the compiled code calls: NumPy itself, except the reductions and
 constructors that Numba has no version of for a scalar (a 0-d array of the NumPy path is a
-float here), which take scalars too.
+float here), which take scalars too, and numpy.flip and numpy.mean, which take an axis.
 """
 import types
 
@@ -310,8 +310,14 @@ def norm_value(x):
     return numpy.linalg.norm(x) if numpy.ndim(x) else abs(x)
 
 
-def mean_value(x):
-    return numpy.mean(x) if numpy.ndim(x) else x
+def flip_value(x, axis=None):
+    """numpy.flip for an array (of one axis too), x itself for a number."""
+    return numpy.flip(x, axis=axis) if numpy.ndim(x) else x
+
+
+def mean_value(x, axis=None, keepdims=False):
+    """numpy.mean for an array (along an axis too), x itself for a number."""
+    return numpy.mean(x, axis=axis, keepdims=keepdims) if numpy.ndim(x) else x
 
 
 HELPERS = {f.__name__: f for f in (
@@ -339,6 +345,7 @@ def _numpy_namespace():
     module.__dict__.update({k: v for k, v in vars(numpy).items() if not k.startswith("__")})
     module.sum = sum_value
     module.mean = mean_value
+    module.flip = flip_value
     module.linalg = linalg
     module.max = module.amax = _largest
     module.min = module.amin = _smallest

@@ -13,7 +13,9 @@ to as its list is), `scatter_add` adds an item's adjoint into it (`lst[k]` in re
 the list already restored), and `sort_order` gives the positions of a list's keys in the
 order `sorted` puts them (stable, as sorted is; an array of integers), and `list(x)` of a
 real vector is a list of floats (`sequence_of`; its adjoint `sequence_of_grad` the vector of
-the items' adjoints, its tangent `sequence_of_tangent` the list of the tangent's items). The plain Python
+the items' adjoints, its tangent `sequence_of_tangent` the list of the tangent's items), and
+what a loop goes through (`iteration_order`, with its adjoint and tangent) an array, list,
+tuple or range itself (a dict, whose keys a loop goes through, has none). The plain Python
 functions (`HELPERS`; zeros_like_value and scatter_add are runtime_numba_helpers') do the same,
 so the emitted source reads and runs without Numba. A list of arrays (list(x) of a
 matrix), tuple(x), a list's slice and a list of complex numbers have no implementation here: Numba's typing error is the located
@@ -23,7 +25,9 @@ Importing this module does not import Numba.
 """
 import numpy
 
-from .runtime_containers import sequence_of, sequence_of_grad, sequence_of_tangent
+from .runtime_containers import (iteration_order, iteration_order_grad,
+                                 iteration_order_tangent, sequence_of, sequence_of_grad,
+                                 sequence_of_tangent)
 from .runtime_numba_helpers import scatter_add, zeros_like_value
 from .runtime_values import sort_order
 
@@ -44,7 +48,8 @@ def unpop_adjoint(buffer, value, grad):
 
 
 HELPERS = {f.__name__: f for f in (pop_adjoint, unpop_adjoint, sort_order, sequence_of,
-                                    sequence_of_grad, sequence_of_tangent)}
+                                    sequence_of_grad, sequence_of_tangent, iteration_order,
+                                    iteration_order_grad, iteration_order_tangent)}
 
 
 def install(overload, register_jitable, nt, is_array, is_number):
@@ -159,6 +164,27 @@ def install(overload, register_jitable, nt, is_array, is_number):
     def _sequence_of_tangent(tangent, value):
         if vector(value) and real(value) and vector(tangent) and real(tangent):
             return lambda tangent, value: [float(tangent[k]) for k in range(tangent.shape[0])]
+
+    def in_order(t):
+        """An array, a list, a tuple or a range: what a loop goes through as it is (a
+        dict, whose keys it goes through, has no implementation: refused)."""
+        return is_array(t) or isinstance(t, (nt.List, nt.ListType, nt.BaseTuple,
+                                             nt.RangeType))
+
+    @overload(iteration_order)
+    def _iteration_order(value):
+        if in_order(value):
+            return lambda value: value
+
+    @overload(iteration_order_grad)
+    def _iteration_order_grad(grad, value):
+        if in_order(value):
+            return lambda grad, value: grad
+
+    @overload(iteration_order_tangent)
+    def _iteration_order_tangent(tangent, value):
+        if in_order(value):
+            return lambda tangent, value: tangent
 
     @overload(sort_order)
     def _sort_order(keys, reverse=False):

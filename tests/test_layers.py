@@ -38,7 +38,7 @@ LAYERS = [
     ("optimize", {"optimize", "deadcode", "factor", "fold", "inline", "liveness", "shift",
                   "tidy", "temporaries", "unused"}),
     ("analyze", {"analyze", "status", "fixpoint"}),
-    ("emit", {"emit", "numba_compile", "numba_backend", "numba_items", "numba_tapes"}),
+    ("emit", {"emit", "numba_compile", "numba_backend", "numba_items", "numba_tapes", "numba_probes"}),
     ("frontend", {"frontend", "sourcefile", "private_names"}),
     ("loader", {"loader"}),
     ("leaves", {"boundary", "callables", "core", "function_tables", "complex_runtime", "compose_runtime", "errors",

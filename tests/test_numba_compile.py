@@ -183,3 +183,31 @@ def test_an_index_out_of_range_raises_as_on_the_numpy_path(f):
         srcdiff.grad(f, jit=True)(x)
     with pytest.raises(IndexError):
         srcdiff.jvp(f, jit=True)(x, np.ones_like(x))
+
+
+NUMBA_CLIP_ERROR = """\
+Failed in nopython mode pipeline (step: nopython frontend)
+- Resolution failure for literal arguments:
+No implementation of function Function(<function clip at 0x7f3ae3515300>) found for signature:
+ >>> clip(float64, float64, float64)
+There are 2 candidate implementations:
+ Overload in function 'np_clip': File: numba/np/arrayobj.py: Line 2724.
+During: typing of call at /cache/numba/grad_f_kernel_6c44.py (45)
+File "../../cache/numba/grad_f_kernel_6c44.py", line 45:
+def grad_f_kernel(x, A):
+    <source elided>
+    w5 = numpy.stack(items_1)
+    clip_1 = numpy.clip(-0.7, -0.5, 0.5)
+    ^
+"""
+
+
+def test_numbas_typing_text_is_said_in_one_short_sentence_with_the_compiled_line():
+    assert numba_compile._short_reason(NUMBA_CLIP_ERROR) == \
+        "Numba has no clip for the arguments (float64, float64, float64)"
+    assert numba_compile._kernel_line(NUMBA_CLIP_ERROR, "/x/grad_f_kernel_6c44.py") == \
+        "clip_1 = numpy.clip(-0.7, -0.5, 0.5)"
+    attribute = ("Unknown attribute 'matmul' of type Module(<module "
+                 "'srcdiff.runtime_numba.numpy'>)")
+    assert numba_compile._short_reason(attribute) == "Numba has no numpy.matmul"
+    assert numba_compile._short_reason("something else") is None

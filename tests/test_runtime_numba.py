@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from numba_checks import HERE, ROOT, needs_numba, own_cache  # noqa: F401 (own_cache: autouse)
 from srcdiff import runtime_numba
@@ -76,8 +77,8 @@ def test_importing_the_runtime_imports_no_numba():
 
 @needs_numba
 def test_the_reductions_compiled_take_numbers_and_arrays():
-    """mean, max and min share one overload (reduced_or_number): a number is itself, an
-    array reduced by its numpy function."""
+    """mean, max and min take a number (itself) and an array (reduced by its numpy
+    function)."""
     numba = runtime_numba.install()
     numpy_ = runtime_numba.NUMPY
 
@@ -89,3 +90,25 @@ def test_the_reductions_compiled_take_numbers_and_arrays():
     got_a, got_v = reduced(a, 3.0)
     np.testing.assert_allclose(got_a, np.mean(a) + np.max(a) - np.min(a))
     assert got_v == 6.0
+
+
+
+def mean_along_rows(A):
+    return np.sum(np.tanh(np.mean(A, axis=1))) * np.sum(np.mean(A, axis=-2, keepdims=True) ** 2)
+
+
+def flipped_rows(A):
+    return np.sum(np.sin(np.flip(A, axis=1)) * A + np.flip(A, axis=-2) * np.flip(A))
+
+
+@needs_numba
+@pytest.mark.parametrize("f", [mean_along_rows, flipped_rows], ids=lambda f: f.__name__)
+def test_a_mean_or_flip_along_an_axis_compiles(f):
+    """numpy.mean(A, axis=k) (the sum along k over its length) and numpy.flip(A, axis=k)
+    (the matrix read backwards along k): Numba's take no axis. Against finite differences
+    and the NumPy path."""
+    from numba_checks import check_jit
+    import srcdiff
+    A = np.array([[0.3, -0.2, 0.5], [0.1, 0.7, -0.4]])
+    check_jit(f, A)
+    np.testing.assert_allclose(srcdiff.grad(f, jit=True)(A), srcdiff.grad(f)(A), rtol=1e-12)

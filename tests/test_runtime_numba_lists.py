@@ -217,3 +217,25 @@ def test_the_plain_helpers():
     assert runtime_numba_lists.HELPERS["sequence_of"] is runtime_containers.sequence_of
     assert runtime_numba_lists.pop_adjoint(None) == (None, None)
     assert runtime_numba_lists.unpop_adjoint(None, [1.0, 2.0], None) == [0.0, 0.0]
+
+
+def items_of_rows(A):
+    s = 0.0
+    for row in A @ A:
+        for e in row:
+            if e < 0.1:
+                continue
+            s = s * 0.9 + np.sin(e)
+        s = s + np.sum(np.tanh(row)) * 0.25
+    return s
+
+
+@needs_numba
+def test_a_loop_over_a_row_goes_through_iteration_order_compiled():
+    """`for e in row` of a row of a matrix: iteration_order(row), the row itself (a dict,
+    whose keys a loop goes through, has no compiled version)."""
+    A = np.array([[0.3, -0.2, 0.5], [0.1, 0.7, -0.4], [0.6, 0.2, 0.9]])
+    assert "iteration_order(" in source_after_call(srcdiff.grad(items_of_rows), A)
+    check_jit(items_of_rows, A)
+    np.testing.assert_allclose(srcdiff.grad(items_of_rows, jit=True)(A),
+                               srcdiff.grad(items_of_rows)(A), rtol=1e-12)
