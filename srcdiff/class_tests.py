@@ -57,8 +57,27 @@ _PLAIN = (int, float, complex, numpy.ndarray, numpy.generic)
 _SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
 
 
-def rewrite(fdef, resolve, known_types):
-    """`fdef`, or a copy with the tests answered here folded (see the docstring)."""
+def early_facts(known_types, fdef):
+    """{p: whether p holds None} for each parameter p that fdef rebinds and of which the call
+    told that it holds None (NONE_PASSED) or something else (a class, a function: known_types
+    has p itself): true until p's first binding, so `if act is None: act = np.tanh` as the
+    body's first statements is answered (rewrite's `early`)."""
+    params = _params(fdef)
+    stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name) and isinstance(
+        n.ctx, (S.Store, S.Del))}
+    out = {}
+    for p in params & stored:
+        if known_types.get(p + NONE_PASSED) is True:
+            out[p] = True
+        elif known_types.get(p) is not None:
+            out[p] = False
+    return out
+
+
+def rewrite(fdef, resolve, known_types, early=None):
+    """`fdef`, or a copy with the tests answered here folded (see the docstring); `early`
+    (early_facts) answers `p is None` for a parameter rebound later, in the statements of the
+    body itself before p's first binding."""
     known = dict(known_types or {})
     params = _params(fdef)
     stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name) and isinstance(
@@ -68,11 +87,12 @@ def rewrite(fdef, resolve, known_types):
     nones = {p for p in params - stored if known.get(p + NONE_PASSED) is True}
     if "isinstance" in stored or resolve("isinstance") is not builtins.isinstance:
         told = set()
-    if not told and not nones:
+    if not told and not nones and not early:
         return fdef
     tree = S.clone(fdef)
     fold = _Fold(resolve, known, told, stored, nones)
-    tree.body = fold.block(tree.body) or [S.place_unplaced(S.Pass(), fdef)]
+    fold.early = dict(early or {})
+    tree.body = fold.block(tree.body, top=True) or [S.place_unplaced(S.Pass(), fdef)]
     return tree if fold.changed else fdef
 
 
@@ -171,9 +191,10 @@ class _Fold:
     def __init__(self, resolve, known, told, stored, nones=frozenset()):
         self.resolve, self.known, self.told, self.stored = resolve, known, told, stored
         self.nones = nones
+        self.early = {}   # {p: holds None} until p's first binding (early_facts)
         self.changed = False
 
-    def block(self, stmts):
+    def block(self, stmts, top=False):
         out, passed = [], None   # passed: a test answered whose branch taken was empty
         for stmt in stmts:
             if passed is not None:   # (the statement after it runs first: `o.v` there)
@@ -181,8 +202,14 @@ class _Fold:
                 passed = None
                 if raised[0] is not stmt:
                     return out + raised
+            live = self.early if top else {}
+            if live:   # what stmt binds is no longer what the call passed, after it
+                for n in S.walk(stmt):
+                    if isinstance(n, S.Name) and not isinstance(n.ctx, S.Load) and \
+                            n.id in self.early:
+                        self.early = {k: v for k, v in self.early.items() if k != n.id}
             if isinstance(stmt, S.If):
-                answer = self.answer(stmt.test)
+                answer = self.answer(stmt.test, live)
                 if answer is not None:
                     self.changed = True
                     taken = self.block(stmt.body if answer else stmt.orelse)
@@ -224,13 +251,15 @@ class _Fold:
                                    keywords=[]), cause=None)
         return [S.place_unplaced(error, taken[0])]
 
-    def answer(self, test):
-        """True or False where the test's value is known here, else None."""
+    def answer(self, test, live=None):
+        """True or False where the test's value is known here, else None (`live`: the early
+        facts still true where the test runs)."""
+        live = live or {}
         if isinstance(test, S.UnaryOp) and isinstance(test.op, S.Not):
-            inner = self.answer(test.operand)
+            inner = self.answer(test.operand, live)
             return None if inner is None else not inner
         if isinstance(test, S.BoolOp):
-            values = [self.answer(v) for v in test.values]
+            values = [self.answer(v, live) for v in test.values]
             stop = isinstance(test.op, S.Or)   # (or: a True decides; and: a False)
             for v in values:   # Python stops at the first deciding one, the rest unread
                 if v is None:
@@ -238,9 +267,13 @@ class _Fold:
                 if v is stop:
                     return stop
             return not stop
+        if isinstance(test, S.Name) and (test.id in self.nones or live.get(test.id) is True):
+            return False   # `if callback:` of a parameter holding None
         none = _none_test(test)
         if none is not None:
             name, is_ = none
+            if name in live:
+                return is_ if live[name] else not is_
             return is_ if name in self.nones else None
         if not _isinstance_call(test) or not isinstance(test.args[0], S.Name) or \
                 test.args[0].id not in self.told:

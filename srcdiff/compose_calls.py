@@ -41,7 +41,9 @@ def derivative_called(lowerer, func):
         passed = _passed_derivative(lowerer, func.id)   # _descend(srcdiff.grad(f), w)'s g
         if passed is not None:
             return _made_for(passed)
-        if func.id in lowerer.params and func.id not in lowerer.known_types:
+        from .object_lists import _single_bindings   # (a parameter rebound before read)
+        if func.id in lowerer.params and func.id not in lowerer.known_types and \
+                func.id not in _single_bindings(lowerer):
             raise lowerer.error(func, f"srcdiff cannot tell which function {func.id!r} holds "
                                 f"before the code runs: {func.id} is a parameter, and the "
                                 f"caller passed no function by name (a module-level or "

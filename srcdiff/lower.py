@@ -120,10 +120,11 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         # parameter name -> the class of the object passed for it (user objects only):
         # `obj.method(x)` then means `type(obj).method(obj, x)`, differentiated like any call
         self.known_types = class_tests.settled(dict(known_types or {}), source.node)
+        early = class_tests.early_facts(dict(known_types or {}), source.node)   # act=None
         # try blocks, views, aliases, rows written in a loop, idioms and generators,
         # rewritten in the source first (source_rewrites.py)
         fdef, counted, self.resolver = source_rewrites.counted_rewrite(
-            source, resolver, self.containers, self.known_types)
+            source, resolver, self.containers, self.known_types, early)
         self.fdef = fdef
         args = fdef.args
         if args.vararg or args.kwarg:

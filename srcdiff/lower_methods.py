@@ -157,6 +157,9 @@ class MethodLowering:
                 return self.assign(self.namer.fresh("popped"), value, Kind.POP)
             stmt = S.Assign(targets=[S.store("_")], value=value, type_comment=None)
             return self.info(stmt, Kind.POP)
+        stmt = _class_held_call(self, node, base, out, discard)   # cls.sq(v) in a classmethod
+        if stmt is not None:
+            return stmt
         args = [fvalues.argument(self, a, out) for a in node.args]
         keywords = [S.keyword(arg=k.arg, value=fvalues.argument(self, k.value, out))
                     for k in node.keywords]
@@ -218,6 +221,24 @@ class MethodLowering:
         stmt = self._result(value, Kind.CALL, None, discard)
         stmt.sd.dynamic_method = True
         return stmt
+
+
+def _class_held_call(lw, node, base, out, discard):
+    """`cls.m(...)` where the name cls holds a class of the user's known before the code runs
+    (a classmethod's first parameter, specialised on the class it is called on): the call of
+    that class's staticmethod, classmethod or function m, as `C.m(...)` written with the
+    class's own name is; None where cls holds no such class or m is none of those."""
+    import inspect
+    if not isinstance(base, S.Name):
+        return None
+    owner = fvalues.held(lw, base.id)
+    if not (isinstance(owner, type) and fobjects.is_user_class(owner)):
+        return None
+    static = inspect.getattr_static(owner, node.func.attr, None)
+    if not isinstance(static, (staticmethod, classmethod)) and not inspect.isfunction(static):
+        return None
+    ref = S.Attribute(value=base, attr=node.func.attr, ctx=S.Load())
+    return fvalues.call_held(lw, node, getattr(owner, node.func.attr), out, discard, ref)
 
 
 def _bound_method_again(lw, node):

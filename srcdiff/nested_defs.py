@@ -57,6 +57,8 @@ def local_function(lw, name, node):
         lw.local_functions[name] = made   # a member of functions calling each other
         getattr(lw, "pending_group", {}).pop(name, None)
         return made
+    from .function_bindings import check_single_reaching   # bound in a branch, a loop
+    check_single_reaching(lw, name, node)
     if getattr(node, "decorator_list", None):
         _cache_decorators(lw, name, node)
     original = node

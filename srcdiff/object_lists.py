@@ -125,9 +125,23 @@ def _single_bindings(lw):
                 values[n.targets[0].id] = n.value
             if isinstance(n, (S.AugAssign, S.AnnAssign)) and isinstance(n.target, S.Name):
                 counts[n.target.id] = counts.get(n.target.id, 0) + 1
-        st["bindings"] = {k: v for k, v in values.items()
-                          if counts.get(k) == 1 and k not in lw.params}
+        st["bindings"] = {k: v for k, v in values.items() if counts.get(k) == 1 and (
+            k not in lw.params or _rebound_before_read(lw.fdef, k))}
     return st["bindings"]
+
+
+def _rebound_before_read(fdef, name):
+    """Whether the parameter `name` is bound by a statement of the body itself (not inside a
+    block) before anything reads it: the value passed is never read (`act = np.tanh` left of
+    `if act is None:` answered where the call passed None: class_tests.early_facts)."""
+    for stmt in fdef.body:
+        stores = [n for n in S.walk(stmt) if isinstance(n, S.Name) and n.id == name]
+        if any(isinstance(n.ctx, S.Load) for n in stores):
+            return False
+        if stores:
+            return isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and isinstance(
+                stmt.targets[0], S.Name) and stmt.targets[0].id == name
+    return False
 
 
 def _local_items(lw, it):

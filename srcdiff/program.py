@@ -130,6 +130,9 @@ def known_for_callee(stmt, params, known):
     args = analyze.call_args(stmt)
     out = {p: known[a.id] for p, a in zip(params, args)
            if isinstance(a, S.Name) and a.id in known}
+    from .markers import NONE_PASSED   # `if callback is not None:` answered in the callee
+    out.update({p + NONE_PASSED: True for p, a in zip(params, args)
+                if isinstance(a, S.Constant) and a.value is None})
     from .objects import facts_for_callee
     out.update(facts_for_callee(params, args, known))
     return out

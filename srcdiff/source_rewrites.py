@@ -85,7 +85,7 @@ def rewrite(source, resolver, containers, known_types):
     return fdef, resolver
 
 
-def counted_rewrite(source, resolver, containers, known_types):
+def counted_rewrite(source, resolver, containers, known_types, early=None):
     """(the FunctionDef of `source` with every rewrite above applied, its `census.Census`,
     the resolver of its free names): the questions are asked of one census walk, taken
     again only after a rewrite ran."""
@@ -124,10 +124,10 @@ def counted_rewrite(source, resolver, containers, known_types):
         from . import function_choices
         fdef = function_choices.rewrite(fdef, lookup)
         counted = census.take(fdef)
-    if known_types and ("isinstance" in counted.called or any(   # isinstance(o, C), p is
-            k.endswith(NONE_PASSED) for k in known_types)):          # None: answered here
+    if early or known_types and ("isinstance" in counted.called or any(   # p is None:
+            k.endswith(NONE_PASSED) for k in known_types)):   # isinstance(o, C): answered here
         from . import class_tests
-        fdef = class_tests.rewrite(fdef, lookup, known_types)
+        fdef = class_tests.rewrite(fdef, lookup, known_types, early)
         counted = census.take(fdef)
     if counted.tries:
         from . import try_blocks
