@@ -54,12 +54,13 @@ class Census:
     any `.flat` (flat_items.rewrite), or a call given out= an item (out_views.rewrite); nonlocals: a nonlocal statement (what
     nonlocal_writes.rewrite looks for); item_appends: `g[k].append(v)` or `.extend` (what
     dict_idioms may rewrite); chosen: the names bound by `name = a if t else b` or
-    `name = d[k]` (a function function_choices.py may pick where the code runs)."""
+    `name = d[k]` (a function function_choices.py may pick where the code runs); defs: a def
+    nested anywhere (what nonlocal_arrays.needed looks into)."""
 
     __slots__ = ("function_items", "loop_else", "yields", "called", "chains", "other_calls",
                  "bound_to_calls", "genexps", "unpacked", "key_names", "tries", "view_binds",
                  "alias_binds", "row_loops", "names", "blocks", "view_calls", "nonlocals",
-                 "picked", "written", "item_appends", "chosen")
+                 "picked", "written", "item_appends", "chosen", "defs")
 
     def __init__(self):
         self.function_items = self.loop_else = self.yields = self.other_calls = False
@@ -70,6 +71,7 @@ class Census:
         self.names = set()
         self.picked, self.written = set(), set()   # `v = B[0]`; `v op= e`, `v[...] = e`
         self.chosen = set()   # `act = f if c else g`, `act = D[k]`: function_choices.py
+        self.defs = False   # a def nested anywhere in the function (nonlocal_arrays.needed)
 
 
 _BLOCKS = (S.Import, S.ImportFrom, S.With, S.Delete) + (
@@ -137,6 +139,8 @@ def take(fdef):
         elif cls is S.AugAssign:
             c.written.add(_root_name(n.target))
             c.view_calls = c.view_calls or _writes_a_view(n.target)
+        elif cls is S.FunctionDef:
+            c.defs = c.defs or n is not fdef
         elif cls is S.Try:
             c.tries = True
         elif cls is S.Nonlocal:

@@ -51,17 +51,20 @@ def relocate(exc):
     found = user_line(exc.filename, exc.lineno)
     if found is None:
         return
-    filename, lineno, shown = found
+    filename, lineno, shown, caller = found
     exc.generated = f"{exc.filename}:{exc.lineno}: {shown}"   # (its names are srcdiff's)
-    exc.reason = f"{exc.reason} (met differentiating srcdiff's own derivative of it again)"
+    reached = f"; in a helper reached from line {caller}" if caller is not None else ""
+    exc.reason = (f"{exc.reason} (met differentiating srcdiff's own derivative of it "
+                  f"again{reached})")
     exc.filename, exc.lineno, exc.col = filename, lineno, None
     exc.line = linecache.getline(filename, lineno).rstrip("\n")
     exc.args = (exc._render(),)
 
 
 def user_line(filename, lineno):
-    """(the user's file, line, the generated statement) for line `lineno` of the emitted file
-    `filename`, or None where it is not one srcdiff remembers."""
+    """(the user's file, line, the generated statement, the user's line calling the helper
+    that line is in or None) for line `lineno` of the emitted file `filename`, or None where
+    it is not one srcdiff remembers."""
     if not (isinstance(filename, str) and filename.startswith(GENERATED_PREFIX)):
         return None
     entry = _ORIGINS.get(filename)
@@ -75,20 +78,19 @@ def user_line(filename, lineno):
     home = code.co_filename
     if home.startswith(GENERATED_PREFIX):   # made from emitted code itself: its own origin
         inner = user_line(home, code.co_firstlineno)
-        return None if inner is None else (inner[0], inner[1], shown)
+        return None if inner is None else (inner[0], inner[1], shown, inner[3])
     first = code.co_firstlineno
     own = _function_lines(home, first)
     same = [n for n, text in own if shown and _plain(text) == _plain(shown)]
     if len(same) == 1:
-        return home, same[0], shown
+        return home, same[0], shown, None
     commented = _commented_line(lines, lineno, home, {n for n, _ in own})
     if commented is None:   # a helper of the user's, emitted beside: its own line, and the
         helper = _commented_line(lines, lineno, home, None)   # line of theirs calling it
         if helper is not None:
-            caller = _caller_line(lines, lineno, home, {n for n, _ in own})
-            return home, helper, shown + (f"; in a helper reached from line {caller}"
-                                          if caller is not None else "")
-    return home, commented or first, shown
+            return home, helper, shown, _caller_line(lines, lineno, home,
+                                                     {n for n, _ in own})
+    return home, commented or first, shown, None
 
 
 def _caller_line(lines, lineno, home, own):

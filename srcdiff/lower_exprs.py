@@ -348,11 +348,6 @@ class ExpressionLowering:
                                Kind.SUBSCRIPT)
         if isinstance(node, S.Attribute):
             base = self.expr(node.value, out)
-            if node.attr in ARRAY_ATTRIBUTES:
-                func = ARRAY_ATTRIBUTES[node.attr]
-                ref = self.bind(canonical_path(func), func)
-                return self.assign(target, S.Call(func=ref, args=[base], keywords=[]), Kind.CALL,
-                                   func=func)
             index = named_tuples.field_index(self, node, base)   # p.w of a named tuple: p[0]
             if index is not None:
                 return self.assign(target, S.Subscript(value=base, slice=S.const(index),
@@ -363,6 +358,11 @@ class ExpressionLowering:
             field = records.record_read(self, node, base, out)   # a dataclass's field
             if field is not None:
                 return self.assign(target, field[0], Kind.CALL, func=field[1])
+            if node.attr in ARRAY_ATTRIBUTES:   # (after the records: a field may be named T)
+                func = ARRAY_ATTRIBUTES[node.attr]
+                ref = self.bind(canonical_path(func), func)
+                return self.assign(target, S.Call(func=ref, args=[base], keywords=[]), Kind.CALL,
+                                   func=func)
             if self.objects_read:   # s.perimeter of an item of a list of several classes
                 stmt = records.property_dispatch(self, node, base, out, target)
                 if stmt is not None:

@@ -105,7 +105,7 @@ def counted_rewrite(source, resolver, containers, known_types, early=None):
             fdef, counted = filled, census.take(filled)
     if counted.nonlocals or any(rest[-1:] in (("append",), ("extend",))
                                 for _, rest in counted.chains) or \
-            _writes_around(fdef):
+            counted.defs and _writes_around(fdef):
         from . import nonlocal_writes   # nested functions rebinding this one's variables
         fdef = nonlocal_writes.rewrite(source, fdef,   # (or growing its lists)
                                        lambda name: resolver.lookup(name, None))
@@ -242,9 +242,7 @@ def _decorated_def(body):
 
 
 def _writes_around(fdef):
-    """Whether a nested function of `fdef` writes an item of a name it does not bind (what
-    nonlocal_arrays.py looks for)."""
-    if not any(isinstance(s, S.FunctionDef) for s in S.walk(fdef) if s is not fdef):
-        return False
+    """Whether a nested function of `fdef` (its census says one is there) writes an item of
+    a name it does not bind (what nonlocal_arrays.py looks for)."""
     from . import nonlocal_arrays
     return nonlocal_arrays.needed(fdef)

@@ -28,7 +28,9 @@ rs.randn(*x.shape)) is passed as a tuple and spread again when it runs (spread_c
 Refused at the user's line: `*xs` of a length srcdiff cannot see that does not fill a
 `*args` into a call with a derivative, `**kw` of keys it cannot see.
 """
+import dis
 import inspect
+import types
 
 from . import function_dicts, objects, values
 from . import syntax as S
@@ -126,6 +128,8 @@ def _spread_parameters(fn):
     code = getattr(fn, "__code__", None)
     if code in _SPREAD:
         return _SPREAD[code]
+    if code is not None and not _may_star(code):
+        return set()   # (no star in its bytecode: its source is not read here)
     from .frontend import get_source
     try:
         fdef = get_source(fn).node
@@ -140,6 +144,30 @@ def _spread_parameters(fn):
             _SPREAD.clear()
         _SPREAD[code] = names
     return names
+
+
+# the opcodes a star compiles to: f(*x), [*x], (*x,), {*x}, a, *b = x (3.9 and later)
+_STAR_OPS = {"CALL_FUNCTION_EX", "LIST_EXTEND", "SET_UPDATE", "UNPACK_EX"}
+
+
+def _may_star(code):
+    """Whether `code` (or a code nested in it) may spread a name with a star: False only
+    where none of the opcodes a star compiles to is there (an interpreter that has none of
+    them by these names answers True, and the source is read)."""
+    if not _STAR_OPS & set(dis.opmap):
+        return True
+    for c in _codes(code):
+        if any(i.opname in _STAR_OPS for i in dis.get_instructions(c)):
+            return True
+    return False
+
+
+def _codes(code):
+    """`code` and the code objects nested in it (its defs, lambdas, comprehensions)."""
+    yield code
+    for k in code.co_consts:
+        if isinstance(k, types.CodeType):
+            yield from _codes(k)
 
 
 def check_variadic(source, fdef, known_types):

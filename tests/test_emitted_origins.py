@@ -129,7 +129,7 @@ def test_code_made_from_emitted_code_goes_back_to_the_users_function():
                              outer)
     found = emitted_origins.user_line("srcdiff-generated/t-1/jvp_grad_g.py", 2)
     assert found is not None and os.path.samefile(found[0], __file__)
-    assert found[1:] == (_line_of("def uses_opaque(x):"), "b = 2")
+    assert found[1:] == (_line_of("def uses_opaque(x):"), "b = 2", None)
     del namespace, outer, inner   # the functions loaded go: so does what was kept of them
     import gc
     gc.collect()

@@ -23,7 +23,11 @@ class SrcdiffError(Exception):
       line: the quoted source line.
       reason: why srcdiff refuses.
       hint: what to do instead.
+      generated: where in srcdiff's emitted code a refusal met differentiating a derivative
+        again was raised (FILE:LINE: statement), before it was named at the user's line;
+        None otherwise (emitted_origins.relocate).
     """
+    generated = None
 
     def __init__(self, reason, hint=None, filename=None, lineno=None, col=None,
                  line=None):
